@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test setup install lint bench lock messages clean
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrate, compile translations, collect static files: everything both commands need.
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
+
+# The product on the embedded default: web server, Celery worker and beat together; Ctrl-C stops all.
+run: setup
+	$(PY) manage.py seed_demo
+	bash scripts/run-all.sh
+
+# The whole suite (unit, integration, browser). Set DATABASE_URL / CELERY_BROKER_URL to use PostgreSQL / Redis.
+test: install
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Regenerate the pinned lock from pyproject.toml's ranges.
+lock:
+	rm -rf /tmp/sof-lock && $(PYTHON) -m venv /tmp/sof-lock
+	/tmp/sof-lock/bin/pip install --quiet $$($(PYTHON) scripts/deps.py)
+	/tmp/sof-lock/bin/pip freeze --all | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock
+
+# Rebuild the catalogues from the source; English comes from locale/en/translations.tsv.
+messages: install
+	$(PY) manage.py makemessages -l da -l en --no-obsolete --ignore=.venv --ignore=var
+	$(PY) scripts/fill_en.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SofConfig(AppConfig):
+    name = "sof"
+    verbose_name = "SOF"

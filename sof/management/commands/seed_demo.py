@@ -1,0 +1,22 @@
+import random
+
+from django.core.management.base import BaseCommand
+
+from cases.demo import seed_employers
+from staff.demo import DEMO_PASSWORD, seed_organisation
+
+
+class Command(BaseCommand):
+    help = "Load deterministic demo data (idempotent: running it again changes nothing) and print the logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2017, help="random seed (default 2017)")
+
+    def handle(self, *args, seed: int, **options):
+        rng = random.Random(seed)
+        logins = seed_organisation(rng)
+        employers = seed_employers(rng)
+        self.stdout.write(f"Demo data ready: {len(logins)} staff, {len(employers)} employers.")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role in logins:
+            self.stdout.write(f"  {username:<12} {role}")

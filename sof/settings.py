@@ -1,0 +1,213 @@
+"""Settings for the SOF case-management product.
+
+Every difference between laptop, CI and production is an environment variable (see .env.example).
+With nothing set, the product runs on the embedded default: SQLite and a Celery transport on the file
+system, so a real worker and beat enforce deadlines without any server.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"  # embedded default's database, broker folders and beat schedule
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")  # optional; real environment variables win
+
+
+def _required_in_production(name: str, value):
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off (see .env.example).")
+    return value
+
+
+def _read(name: str, reader, **kwargs):
+    """Read one variable; a malformed value stops start-up with a message naming the variable."""
+    try:
+        return reader(name, **kwargs)
+    except (ValueError, environ.ImproperlyConfigured) as error:
+        raise ImproperlyConfigured(f"Environment variable {name} is malformed: {error}") from error
+
+
+def _strict_bool(name: str, default: bool) -> bool:
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw not in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
+        raise ValueError(f"{raw!r} is not a boolean (true/false)")
+    return raw in {"true", "1", "yes", "on"}
+
+
+def _database(name: str, default: str) -> dict:
+    config = env.db_url(name, default=default)
+    if config.get("ENGINE") not in {"django.db.backends.sqlite3", "django.db.backends.postgresql"}:
+        raise ValueError("use postgres://… or sqlite:///…")
+    return config
+
+
+# DEBUG defaults to on so that `make run` works with nothing set; production sets DEBUG=false.
+DEBUG = _read("DEBUG", _strict_bool, default=True)
+SECRET_KEY = _read("SECRET_KEY", env.str, default="")
+ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=[])
+DATABASES = {"default": _read("DATABASE_URL", _database, default=f"sqlite:///{VAR_DIR / 'sof.sqlite3'}")}
+CELERY_BROKER_URL = _read("CELERY_BROKER_URL", env.str, default="filesystem://")
+EMAIL_CONFIG = _read("EMAIL_URL", env.email_url, default="consolemail://")
+DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, default="jobcenter@example.dk")
+CPR_ENCRYPTION_KEYS = _read("CPR_ENCRYPTION_KEYS", env.list, default=[])
+CPR_HASH_KEY = _read("CPR_HASH_KEY", env.str, default="")
+SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", _strict_bool, default=not DEBUG)
+SECURE_HSTS_SECONDS = 0 if DEBUG else _read("SECURE_HSTS_SECONDS", env.int, default=31536000)
+LOG_LEVEL = _read("LOG_LEVEL", env.str, default="INFO")
+
+if DEBUG:
+    # Development-only values; never used with DEBUG off.
+    SECRET_KEY = SECRET_KEY or "django-insecure-development-only-key"
+    ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver"]
+    # Fernet key and hash key for development only (urlsafe base64 of 32 bytes).
+    CPR_ENCRYPTION_KEYS = CPR_ENCRYPTION_KEYS or ["ZGV2ZWxvcG1lbnQtb25seS1rZXktZG8tbm90LXVzZSE="]
+    CPR_HASH_KEY = CPR_HASH_KEY or "development-only-cpr-hash-key"
+else:
+    _required_in_production("SECRET_KEY", SECRET_KEY)
+    _required_in_production("ALLOWED_HOSTS", ALLOWED_HOSTS)
+    _required_in_production("CPR_ENCRYPTION_KEYS", CPR_ENCRYPTION_KEYS)
+    _required_in_production("CPR_HASH_KEY", CPR_HASH_KEY)
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    # Project apps, in their one-way dependency order (conventions.md).
+    "staff",
+    "visitation",
+    "cases",
+    "meetings",
+    "reporting",
+    "sof",  # project-wide views, templates tags and the demo-data command
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sof.urls"
+WSGI_APPLICATION = "sof.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sof.context_processors.roles",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Danish first, English available through the language switch.
+LANGUAGE_CODE = "da"
+LANGUAGES = [("da", _("Dansk")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Copenhagen"
+USE_TZ = True
+FORMAT_MODULE_PATH = ["sof.formats"]
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, ... from EMAIL_URL
+
+# Security headers: on in production, harmless in development.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = False
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks speak plain http inside the network
+X_FRAME_OPTIONS = "DENY"
+
+# Celery. With the embedded default the broker is kombu's file-system transport: folders under var/.
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_TIME_LIMIT = 5 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "broker"
+    for _sub in ("queue", "processed"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+
+# One beat schedule for the whole product; each entry says when and why.
+CELERY_BEAT_SCHEDULE: dict = {}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}

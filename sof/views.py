@@ -1,0 +1,51 @@
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from sof.celery import app as celery_app
+from staff.roles import start_page
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def home(request):
+    """Send each role to its own start page."""
+    url_name = start_page(request.user)
+    if url_name is None:
+        return render(request, "no_role.html", status=403)
+    return redirect(url_name)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        logger.exception("Health check: database unreachable")
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        logger.exception("Health check: broker unreachable")
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Database and broker status for load balancers and docker compose: 200 when both answer, else 503."""
+    status = {"database": _database_ok(), "broker": _broker_ok()}
+    body = {name: "ok" if ok else "down" for name, ok in status.items()}
+    return JsonResponse(body, status=200 if all(status.values()) else 503)

@@ -1,0 +1,49 @@
+"""Personas (Healthchecks' Alice/Bob/Charlie pattern): who may see what is tested against these."""
+
+import pytest
+
+from staff.roles import Role
+from tests.factories import PASSWORD, StaffMemberFactory, TeamFactory
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Fastholdelsesteamet", slug="fastholdelse")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Syg og ledig", slug="syg-og-ledig")
+
+
+@pytest.fixture
+def consultant(team):
+    return StaffMemberFactory(user__username="alice", user__roles=[Role.CONSULTANT], team=team).user
+
+
+@pytest.fixture
+def other_consultant(other_team):
+    """A consultant of another team: must not see the first team's cases."""
+    return StaffMemberFactory(user__username="charlie", user__roles=[Role.CONSULTANT], team=other_team).user
+
+
+@pytest.fixture
+def booker(team):
+    return StaffMemberFactory(user__username="bente", user__roles=[Role.BOOKER], team=team).user
+
+
+@pytest.fixture
+def leader(team):
+    return StaffMemberFactory(user__username="lars", user__roles=[Role.LEADER], team=team).user
+
+
+@pytest.fixture
+def administrator(db):
+    return StaffMemberFactory(
+        user__username="admin", user__roles=[Role.ADMINISTRATOR], user__is_staff=True, team=None
+    ).user
+
+
+@pytest.fixture
+def password():
+    return PASSWORD

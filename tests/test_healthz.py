@@ -1,0 +1,26 @@
+import pytest
+from django.urls import reverse
+
+from sof.celery import app as celery_app
+
+
+def test_healthz_reports_database_and_broker(client, db):
+    # Runs against the configured broker: the file-system transport by default, Redis in CI.
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "ok"}
+
+
+@pytest.fixture
+def unreachable_broker():
+    # Nothing listens on port 1 of the loopback address: a real refused connection. (broker_write_url,
+    # because a CELERY_BROKER_URL environment variable takes precedence over conf.broker_url.)
+    celery_app.conf.broker_write_url = "redis://127.0.0.1:1/0"
+    yield
+    celery_app.conf.broker_write_url = None
+
+
+def test_healthz_is_503_when_the_broker_is_down(client, db, unreachable_broker):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "broker": "down"}
