@@ -1,9 +1,24 @@
+import datetime as dt
+import uuid
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.crypto import cpr_decrypt
 from cases.identifiers import validate_cvr
 from staff.geo import validate_postcode
+from staff.models import Team
+from visitation.models import (
+    Category,
+    ClosingReason,
+    ExceptionReason,
+    HandoverReason,
+    MeasureType,
+    OfferType,
+    RuleSet,
+)
 
 
 class Employer(models.Model):
@@ -33,3 +48,402 @@ class Employer(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.cvr})"
+
+
+class Person(models.Model):
+    """A sick-listed citizen. The CPR number is stored only encrypted; `cpr_hash` finds a person by exact CPR."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Kvinde")
+        MALE = "M", _("Mand")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    cpr_encrypted = models.TextField(_("CPR-nummer (krypteret)"), editable=False)
+    cpr_hash = models.CharField(max_length=64, unique=True, editable=False)
+    birth_date = models.DateField(_("fødselsdato"))
+    sex = models.CharField(_("køn"), max_length=1, choices=Sex.choices)
+    name = models.CharField(_("navn"), max_length=200, blank=True)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("borger")
+        verbose_name_plural = _("borgere")
+
+    def __str__(self):
+        return self.name or self.cpr_masked
+
+    @property
+    def cpr(self) -> str:
+        """The full CPR number, DDMMYY-SSSS. Show it only to roles that may see it."""
+        digits = cpr_decrypt(self.cpr_encrypted)
+        return f"{digits[:6]}-{digits[6:]}"
+
+    @property
+    def cpr_masked(self) -> str:
+        return f"{self.birth_date:%d%m%y}-XXXX"
+
+
+class Case(models.Model):
+    class Source(models.TextChoices):
+        BENEFIT_OFFICE = "benefit_office", _("Ydelseskontoret")
+        FAST_TRACK = "fast_track", _("Fast track-anmodning")
+        OWN_INITIATIVE = "own_initiative", _("Eget initiativ")
+        IMPORT = "import", _("Import af opfølgningsark")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Åben")
+        CLOSED = "closed", _("Afsluttet")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # in URLs; never the CPR
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="cases", verbose_name=_("borger")
+    )
+    employer = models.ForeignKey(
+        Employer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("arbejdsgiver"),
+        help_text=_("Tom, når borgeren er sygemeldt fra ledighed."),
+    )
+    first_absence_day = models.DateField(_("første fraværsdag"))
+    received_on = models.DateField(_("modtaget i opfølgningsteamet"), null=True, blank=True)
+    source = models.CharField(
+        _("kilde"), max_length=20, choices=Source.choices, default=Source.BENEFIT_OFFICE
+    )
+    category = models.PositiveSmallIntegerField(
+        _("visitationskategori"), choices=Category.choices, null=True, blank=True
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("ansvarlig konsulent"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("team"),
+        help_text=_("Det team, sagen hører til; følger den ansvarlige konsulent."),
+    )
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, verbose_name=_("regelsæt"))
+    # The stored next deadline: recomputed by the services on every change (never by signals), so that lists
+    # and the deadline sweep select on an indexed column instead of computing rules per row.
+    next_deadline_on = models.DateField(_("næste frist"), null=True, blank=True)
+    next_deadline_kind = models.CharField(_("næste frists art"), max_length=40, blank=True)
+    # Fast Track (sygedagpengeloven §§ 7 c–7 e)
+    fast_track_requested_on = models.DateField(_("Fast track anmodet"), null=True, blank=True)
+    fast_track_requested_by = models.CharField(
+        _("Fast track anmodet af"),
+        max_length=10,
+        blank=True,
+        choices=[("employer", _("Arbejdsgiver")), ("employee", _("Medarbejder"))],
+    )
+    fast_track_answered_on = models.DateField(_("medarbejderens svar på Fast track"), null=True, blank=True)
+    # § 56 agreement (chronic illness) and retention plan (§ 7 b)
+    agreement_56_approved_on = models.DateField(_("§ 56-aftale godkendt"), null=True, blank=True)
+    agreement_56_expires_on = models.DateField(_("§ 56-aftale udløber"), null=True, blank=True)
+    retention_plan_received_on = models.DateField(
+        _("fastholdelsesplan (§ 7 b) modtaget"), null=True, blank=True
+    )
+    closed_on = models.DateField(_("afsluttet"), null=True, blank=True)
+    closing_reason = models.ForeignKey(
+        ClosingReason, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("afslutningsårsag")
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oprettet af"),
+    )
+
+    class Meta:
+        verbose_name = _("sag")
+        verbose_name_plural = _("sager")
+        constraints = [
+            # The import identifies a case by (cpr, first day of absence): formats.md §1.
+            models.UniqueConstraint(
+                fields=["person", "first_absence_day"], name="case_unique_person_absence"
+            ),
+        ]
+        indexes = [
+            # 'Mine sager': a consultant's open cases ordered by next deadline.
+            models.Index(
+                fields=["consultant", "next_deadline_on"],
+                name="case_open_by_consultant",
+                condition=models.Q(status="open"),
+            ),
+            # The deadline sweep (Celery beat, every 15 min): open cases whose next deadline is near or past.
+            models.Index(
+                fields=["next_deadline_on"], name="case_open_by_deadline", condition=models.Q(status="open")
+            ),
+            # Reports: cases by first day of absence (week-13 denominator, period filters).
+            models.Index(fields=["first_absence_day"], name="case_by_first_absence_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.first_absence_day:%d-%m-%Y}"
+
+    def absence_week(self, on: dt.date) -> int:
+        """Absence week of a date: D is day 1 of week 1 (domain.md, Counting weeks)."""
+        return (on - self.first_absence_day).days // 7 + 1
+
+    def end_of_week(self, week: int) -> dt.date:
+        return self.first_absence_day + dt.timedelta(days=7 * week - 1)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class CaseEvent(models.Model):
+    """The case's timeline: who did what, when. `text` is a non-health summary safe for every role that
+    may see the case; health details stay on the records they belong to (minutes, offers' scores)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField(_("tidspunkt"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("hændelse"), max_length=40)
+    text = models.CharField(_("beskrivelse"), max_length=500)
+
+    class Meta:
+        verbose_name = _("hændelse")
+        verbose_name_plural = _("hændelser")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["case", "occurred_at"], name="case_event_timeline")]
+
+
+class Assignment(models.Model):
+    """Who was responsible for the case from when to when, and why it changed (handovers)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("konsulent")
+    )
+    started_on = models.DateField(_("fra"))
+    ended_on = models.DateField(_("til"), null=True, blank=True)
+    reason = models.ForeignKey(
+        HandoverReason,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("årsag til skift"),
+        help_text=_("Årsagen til, at sagen kom til denne konsulent (tom ved første tildeling)."),
+    )
+    note = models.CharField(_("bemærkning"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("tildeling")
+        verbose_name_plural = _("tildelinger")
+        ordering = ["started_on", "id"]
+
+
+class Visitation(models.Model):
+    """A (re-)assessment of the visitation category, kept as history."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visitations")
+    category = models.PositiveSmallIntegerField(_("kategori"), choices=Category.choices)
+    decided_on = models.DateField(_("dato"))
+    rationale = models.TextField(_("begrundelse"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("visitation")
+        verbose_name_plural = _("visitationer")
+        ordering = ["decided_on", "id"]
+
+
+class Conversation(models.Model):
+    """A follow-up conversation (opfølgningssamtale)."""
+
+    class Place(models.TextChoices):
+        WORKPLACE = "arbejdsplads", _("Arbejdspladsen")
+        JOB_CENTRE = "jobcenter", _("Jobcenteret")
+        PHONE = "telefon", _("Telefon")
+        VIDEO = "video", _("Video")
+        HOME = "hjemme", _("Hjemme")
+        HOSPITAL = "hospital", _("Hospital")
+
+    class Participant(models.TextChoices):
+        CITIZEN = "citizen", _("Borgeren")
+        NEAREST_LEADER = "nearest_leader", _("Nærmeste leder")
+        HR = "hr", _("HR")
+        UNION = "union", _("Tillidsrepræsentant")
+        COLLEAGUE = "colleague", _("Kollega")
+        CONSULTANT = "consultant", _("Konsulenten")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conversations")
+    held_on = models.DateField(_("dato"))
+    place = models.CharField(_("sted"), max_length=20, choices=Place.choices)
+    participants = models.JSONField(_("deltagere"), default=list)
+    employer_took_part = models.BooleanField(
+        _("arbejdsgiveren deltog"), default=False, help_text=_("Nærmeste leder eller HR var med.")
+    )
+    plan = models.TextField(_("aftalt plan"), blank=True)
+    next_step = models.CharField(_("aftalt næste skridt"), max_length=500, blank=True)
+    minutes = models.TextField(_("kort referat"), blank=True)  # may hold health information
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("opfølgningssamtale")
+        verbose_name_plural = _("opfølgningssamtaler")
+        ordering = ["held_on", "id"]
+        indexes = [models.Index(fields=["case", "held_on"], name="conversation_by_case_date")]
+
+    @property
+    def counts_as_workplace_meeting(self) -> bool:
+        """At the workplace with employer, citizen and consultant present (the SOF core element)."""
+        return (
+            self.place == self.Place.WORKPLACE
+            and self.employer_took_part
+            and {self.Participant.CITIZEN, self.Participant.CONSULTANT} <= set(self.participants)
+        )
+
+
+class Measure(models.Model):
+    """An enterprise-oriented measure (virksomhedsrettet indsats)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="measures")
+    type = models.ForeignKey(MeasureType, on_delete=models.PROTECT, verbose_name=_("type"))
+    started_on = models.DateField(_("start"))
+    ended_on = models.DateField(_("slut"), null=True, blank=True)
+    note = models.CharField(_("bemærkning"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("virksomhedsrettet indsats")
+        verbose_name_plural = _("virksomhedsrettede indsatser")
+        ordering = ["started_on", "id"]
+        indexes = [models.Index(fields=["case", "started_on"], name="measure_by_case_start")]
+
+
+class GradualReturnStep(models.Model):
+    """One step of a gradual return (timeoptrapning): from this date, this many hours a week."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="steps")
+    from_date = models.DateField(_("fra"))
+    hours_per_week = models.DecimalField(
+        _("timer pr. uge"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(80)],
+    )
+
+    class Meta:
+        verbose_name = _("trin i timeoptrapning")
+        verbose_name_plural = _("trin i timeoptrapning")
+        ordering = ["from_date"]
+
+
+class Offer(models.Model):
+    """An offer (tilbud) with the citizen's own progression score at start and end (health information)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="offers")
+    type = models.ForeignKey(OfferType, on_delete=models.PROTECT, verbose_name=_("tilbud"))
+    started_on = models.DateField(_("start"))
+    ended_on = models.DateField(_("slut"), null=True, blank=True)
+    score_start = models.PositiveSmallIntegerField(
+        _("egen vurdering ved start (1–10)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    score_end = models.PositiveSmallIntegerField(
+        _("egen vurdering ved slut (1–10)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+
+    class Meta:
+        verbose_name = _("tilbud")
+        verbose_name_plural = _("tilbud")
+        ordering = ["started_on", "id"]
+
+
+class CaseException(models.Model):
+    """An exception from the workplace meeting: proposed by one person, decided by another (never the same)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Afventer afgørelse")
+        APPROVED = "approved", _("Godkendt")
+        REJECTED = "rejected", _("Afvist")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exceptions")
+    reason = models.ForeignKey(ExceptionReason, on_delete=models.PROTECT, verbose_name=_("årsag"))
+    note = models.TextField(_("bemærkning"), blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("foreslået"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("afgjort"), null=True, blank=True)
+    decision_note = models.TextField(_("begrundelse for afgørelsen"), blank=True)
+
+    class Meta:
+        verbose_name = _("undtagelse")
+        verbose_name_plural = _("undtagelser")
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("proposed_by")),
+                name="exception_not_decided_by_proposer",
+                violation_error_message=_("En undtagelse kan ikke afgøres af den, der har foreslået den."),
+            ),
+        ]
+        indexes = [
+            # The deciders' list of pending exceptions.
+            models.Index(
+                fields=["proposed_at"], name="exception_pending", condition=models.Q(status="pending")
+            ),
+        ]
+
+
+class Alert(models.Model):
+    """A deadline alert, created exactly once per case, kind and level by the deadline sweep."""
+
+    class Level(models.TextChoices):
+        DUE_SOON = "due_soon", _("Forfalder snart")
+        DUE_TODAY = "due_today", _("Forfalder i dag")
+        OVERDUE = "overdue", _("Overskredet")
+        ESCALATED = "escalated", _("Overskredet i mere end 7 dage")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts")
+    kind = models.CharField(_("art"), max_length=40)
+    level = models.CharField(_("niveau"), max_length=10, choices=Level.choices)
+    due_on = models.DateField(_("frist"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    read_at = models.DateTimeField(_("læst"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("løst"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("påmindelse")
+        verbose_name_plural = _("påmindelser")
+        constraints = [
+            # Exactly once per case, kind and level, whatever workers or repeated beats do.
+            models.UniqueConstraint(fields=["case", "kind", "level"], name="alert_once_per_case_kind_level"),
+        ]
+        indexes = [
+            # The bell and 'Mine opgaver': a person's unresolved alerts.
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="alert_open_by_recipient",
+                condition=models.Q(resolved_at__isnull=True),
+            ),
+        ]

@@ -47,3 +47,13 @@ def administrator(db):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def rulebook(transactional_db):
+    """Transactional (browser) tests flush what data migrations seeded; this puts the rulebook back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("visitation.migrations.0002_seed_rulebook").seed(apps, None)
