@@ -5,7 +5,7 @@ import hashlib
 import hmac
 from functools import cache
 
-from cryptography.fernet import MultiFernet, Fernet
+from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
 

@@ -51,7 +51,7 @@ class Employer(models.Model):
 
 
 class Person(models.Model):
-    """A sick-listed citizen. The CPR number is stored only encrypted; `cpr_hash` finds a person by exact CPR."""
+    """A sick-listed citizen. The CPR number is stored only encrypted; `cpr_hash` finds one by exact CPR."""
 
     class Sex(models.TextChoices):
         FEMALE = "F", _("Kvinde")
@@ -225,6 +225,9 @@ class CaseEvent(models.Model):
         ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["case", "occurred_at"], name="case_event_timeline")]
 
+    def __str__(self):
+        return f"{self.occurred_at:%d-%m-%Y %H:%M} {self.text}"
+
 
 class Assignment(models.Model):
     """Who was responsible for the case from when to when, and why it changed (handovers)."""
@@ -250,6 +253,9 @@ class Assignment(models.Model):
         verbose_name_plural = _("tildelinger")
         ordering = ["started_on", "id"]
 
+    def __str__(self):
+        return f"{self.consultant} {self.started_on:%d-%m-%Y}"
+
 
 class Visitation(models.Model):
     """A (re-)assessment of the visitation category, kept as history."""
@@ -264,6 +270,9 @@ class Visitation(models.Model):
         verbose_name = _("visitation")
         verbose_name_plural = _("visitationer")
         ordering = ["decided_on", "id"]
+
+    def __str__(self):
+        return f"{self.get_category_display()} {self.decided_on:%d-%m-%Y}"
 
 
 class Conversation(models.Model):
@@ -303,6 +312,9 @@ class Conversation(models.Model):
         ordering = ["held_on", "id"]
         indexes = [models.Index(fields=["case", "held_on"], name="conversation_by_case_date")]
 
+    def __str__(self):
+        return f"{self.get_place_display()} {self.held_on:%d-%m-%Y}"
+
     @property
     def counts_as_workplace_meeting(self) -> bool:
         """At the workplace with employer, citizen and consultant present (the SOF core element)."""
@@ -328,6 +340,9 @@ class Measure(models.Model):
         ordering = ["started_on", "id"]
         indexes = [models.Index(fields=["case", "started_on"], name="measure_by_case_start")]
 
+    def __str__(self):
+        return f"{self.type} {self.started_on:%d-%m-%Y}"
+
 
 class GradualReturnStep(models.Model):
     """One step of a gradual return (timeoptrapning): from this date, this many hours a week."""
@@ -345,6 +360,9 @@ class GradualReturnStep(models.Model):
         verbose_name = _("trin i timeoptrapning")
         verbose_name_plural = _("trin i timeoptrapning")
         ordering = ["from_date"]
+
+    def __str__(self):
+        return f"{self.from_date:%d-%m-%Y}: {self.hours_per_week} t/uge"
 
 
 class Offer(models.Model):
@@ -372,9 +390,12 @@ class Offer(models.Model):
         verbose_name_plural = _("tilbud")
         ordering = ["started_on", "id"]
 
+    def __str__(self):
+        return f"{self.type} {self.started_on:%d-%m-%Y}"
+
 
 class CaseException(models.Model):
-    """An exception from the workplace meeting: proposed by one person, decided by another (never the same)."""
+    """An exception from the workplace meeting: proposed by one person, decided by another."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Afventer afgørelse")
@@ -410,6 +431,9 @@ class CaseException(models.Model):
                 fields=["proposed_at"], name="exception_pending", condition=models.Q(status="pending")
             ),
         ]
+
+    def __str__(self):
+        return f"{self.reason} ({self.get_status_display()})"
 
 
 class Alert(models.Model):
@@ -447,3 +471,6 @@ class Alert(models.Model):
                 condition=models.Q(resolved_at__isnull=True),
             ),
         ]
+
+    def __str__(self):
+        return f"{self.kind} {self.get_level_display()} {self.due_on:%d-%m-%Y}"
