@@ -139,6 +139,9 @@ class Case(models.Model):
     # and the deadline sweep select on an indexed column instead of computing rules per row.
     next_deadline_on = models.DateField(_("næste frist"), null=True, blank=True)
     next_deadline_kind = models.CharField(_("næste frists art"), max_length=40, blank=True)
+    # Set by the meetings app when the first meeting is booked (or cleared when cancelled), so that the
+    # deadline rules in this app can see it without importing meetings.
+    first_meeting_planned_on = models.DateField(_("første møde planlagt til"), null=True, blank=True)
     # Fast Track (sygedagpengeloven §§ 7 c–7 e)
     fast_track_requested_on = models.DateField(_("Fast track anmodet"), null=True, blank=True)
     fast_track_requested_by = models.CharField(
