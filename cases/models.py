@@ -142,6 +142,9 @@ class Case(models.Model):
     # Set by the meetings app when the first meeting is booked (or cleared when cancelled), so that the
     # deadline rules in this app can see it without importing meetings.
     first_meeting_planned_on = models.DateField(_("første møde planlagt til"), null=True, blank=True)
+    # § 13 f (2025 rule set): when full recovery is expected before the end of week 13 counted from the first
+    # follow-up conversation, the person is followed up only on recovery (no 4-weekly follow-up deadline).
+    expected_full_recovery_on = models.DateField(_("forventet fuld raskmelding"), null=True, blank=True)
     # Fast Track (sygedagpengeloven §§ 7 c–7 e)
     fast_track_requested_on = models.DateField(_("Fast track anmodet"), null=True, blank=True)
     fast_track_requested_by = models.CharField(

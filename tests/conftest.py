@@ -57,3 +57,4 @@ def rulebook(transactional_db):
     from django.apps import apps
 
     import_module("visitation.migrations.0002_seed_rulebook").seed(apps, None)
+    import_module("visitation.migrations.0003_legal_sources").seed_2025_sources(apps, None)

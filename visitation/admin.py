@@ -8,6 +8,13 @@ class RuleSetAdmin(admin.ModelAdmin):
     # A rule set in use cannot be deleted: Case.rule_set is PROTECT, and the admin says which cases hold it.
     list_display = ["name", "effective_from", "category_3_exists", "first_follow_up_week", "measure_week"]
 
+    def has_delete_permission(self, request, obj=None):
+        # Cases keep the rule set of their first day of absence for good (reports of 2017-era cases under
+        # 2017 rules), so a rule set that any case uses cannot be deleted; a new one is added instead.
+        if obj is not None and obj.case_set.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(ExceptionReason)
 class ExceptionReasonAdmin(admin.ModelAdmin):

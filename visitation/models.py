@@ -7,6 +7,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from visitation import deadlines
+
 
 class Category(models.IntegerChoices):
     ONE = 1, _("Kategori 1")
@@ -61,6 +63,53 @@ class RuleSet(models.Model):
         default=False,
     )
 
+    # The legal source shown with each deadline; a municipality's lawyer corrects the wording here.
+    source_visitation = models.CharField(
+        _("hjemmel: visitation"),
+        max_length=200,
+        default=deadlines.DEFAULT_LEGAL_SOURCES[deadlines.VISITATION],
+    )
+    source_first_follow_up = models.CharField(
+        _("hjemmel: første opfølgningssamtale"),
+        max_length=200,
+        default=deadlines.DEFAULT_LEGAL_SOURCES[deadlines.FIRST_FOLLOW_UP],
+    )
+    source_next_follow_up = models.CharField(
+        _("hjemmel: næste opfølgning"),
+        max_length=200,
+        default=deadlines.DEFAULT_LEGAL_SOURCES[deadlines.NEXT_FOLLOW_UP],
+    )
+    source_week13_measure = models.CharField(
+        _("hjemmel: virksomhedsrettet indsats før uge 13"),
+        max_length=200,
+        default=deadlines.DEFAULT_LEGAL_SOURCES[deadlines.WEEK13_MEASURE],
+    )
+    source_reassessment = models.CharField(
+        _("hjemmel: revurdering"),
+        max_length=200,
+        default=deadlines.DEFAULT_LEGAL_SOURCES[deadlines.REASSESSMENT],
+    )
+    source_fast_track_reply = models.CharField(
+        _("hjemmel: svar på Fast track"),
+        max_length=200,
+        default=deadlines.DEFAULT_LEGAL_SOURCES[deadlines.FAST_TRACK_REPLY],
+    )
+    source_fast_track_meeting = models.CharField(
+        _("hjemmel: samtale efter Fast track"),
+        max_length=200,
+        default=deadlines.DEFAULT_LEGAL_SOURCES[deadlines.FAST_TRACK_MEETING],
+    )
+    source_agreement_56_expiry = models.CharField(
+        _("hjemmel: § 56-aftale"),
+        max_length=200,
+        default=deadlines.DEFAULT_LEGAL_SOURCES[deadlines.AGREEMENT_56_EXPIRY],
+    )
+    source_category1_after_week8 = models.CharField(
+        _("hjemmel: kategori 1 efter uge 8"),
+        max_length=200,
+        default=deadlines.DEFAULT_LEGAL_SOURCES[deadlines.CATEGORY1_AFTER_WEEK8],
+    )
+
     objects = RuleSetQuerySet.as_manager()
 
     class Meta:
@@ -70,6 +119,10 @@ class RuleSet(models.Model):
 
     def __str__(self):
         return self.name
+
+    def as_rules(self) -> deadlines.Rules:
+        """The plain values the pure deadline functions take."""
+        return deadlines.Rules.from_rule_set(self)
 
 
 class CatalogueEntry(models.Model):

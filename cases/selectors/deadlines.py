@@ -1,0 +1,73 @@
+"""A case's deadlines, computed by the pure rulebook functions from the case's records."""
+
+from django.db.models import Max, Min, OuterRef, Subquery
+
+from cases.models import Case, Conversation, Measure, Visitation
+from visitation.deadlines import Absence, CaseFacts, Deadline
+from visitation.deadlines import case_deadlines as compute_deadlines
+
+
+def _first(queryset, field: str):
+    return Subquery(queryset.order_by(field).values(field)[:1])
+
+
+def case_deadline_facts(*, case: Case) -> CaseFacts:
+    """Gather what the rules need: two queries (the case's dated records in one row, the person's earlier
+    cases), plus one for the rule set unless it is already loaded."""
+    records = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(
+            first_visitation_on=_first(Visitation.objects.filter(case=OuterRef("pk")), "decided_on"),
+            first_conversation_on=_first(Conversation.objects.filter(case=OuterRef("pk")), "held_on"),
+            latest_conversation_on=Subquery(
+                Conversation.objects.filter(case=OuterRef("pk"))
+                .values("case")
+                .annotate(latest=Max("held_on"))
+                .values("latest")[:1]
+            ),
+            first_measure_on=Subquery(
+                Measure.objects.filter(case=OuterRef("pk"), type__counts_for_week_13=True)
+                .values("case")
+                .annotate(first=Min("started_on"))
+                .values("first")[:1]
+            ),
+        )
+        .values("first_visitation_on", "first_conversation_on", "latest_conversation_on", "first_measure_on")
+        .get()
+    )
+    # Earlier absences of the same person count towards the 22 weeks (§ 24); a case registered in error
+    # was never an absence.
+    earlier = (
+        Case.objects.filter(person_id=case.person_id, first_absence_day__lt=case.first_absence_day)
+        .exclude(closing_reason__excluded_from_figures=True)
+        .values_list("first_absence_day", "closed_on", "employer_id")
+    )
+    visited_on = records["first_visitation_on"]
+    if visited_on is None and case.category is not None:
+        # Imported or demo cases may carry a category without a recorded visitation.
+        visited_on = records["first_conversation_on"] or case.received_on or case.first_absence_day
+    return CaseFacts(
+        first_absence_day=case.first_absence_day,
+        rules=case.rule_set.as_rules(),
+        category=case.category,
+        employed=case.employer_id is not None,
+        visited_on=visited_on,
+        first_conversation_on=records["first_conversation_on"],
+        latest_conversation_on=records["latest_conversation_on"],
+        first_measure_on=records["first_measure_on"],
+        closed_on=case.closed_on,
+        fast_track_requested_on=case.fast_track_requested_on,
+        fast_track_answered_on=case.fast_track_answered_on,
+        agreement_56_expires_on=case.agreement_56_expires_on,
+        expected_full_recovery_on=case.expected_full_recovery_on,
+        first_meeting_planned_on=case.first_meeting_planned_on,
+        earlier_absences=tuple(
+            Absence(first_absence_day=first_day, last_day=closed_on, employed=employer_id is not None)
+            for first_day, closed_on, employer_id in earlier
+        ),
+    )
+
+
+def case_deadlines(*, case: Case) -> list[Deadline]:
+    """Every deadline of the case, done and open, by due date (for the case page)."""
+    return compute_deadlines(case_deadline_facts(case=case))

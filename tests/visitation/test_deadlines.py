@@ -1,0 +1,394 @@
+"""The deadline arithmetic (visitation/deadlines.py): properties and worked examples from the seeds."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from visitation import deadlines as rules_module
+from visitation.deadlines import (
+    AGREEMENT_56_EXPIRY,
+    CATEGORY1_AFTER_WEEK8,
+    FAST_TRACK_MEETING,
+    FAST_TRACK_REPLY,
+    FIRST_FOLLOW_UP,
+    NEXT_FOLLOW_UP,
+    REASSESSMENT,
+    VISITATION,
+    WEEK13_MEASURE,
+    Absence,
+    CaseFacts,
+    Rules,
+    absence_week,
+    add_bank_days,
+    case_deadlines,
+    end_of_week,
+    is_bank_day,
+    is_working_day,
+    last_working_day_before,
+    next_deadline,
+    reassessment_due,
+)
+
+SOF_2017 = Rules()  # the defaults are the SOF 2017 rule set (visitation/migrations/0002_seed_rulebook.py)
+RULES_2025 = Rules(
+    name="2025", effective_from=dt.date(2025, 1, 1), category_3_exists=False, recovery_only_follow_up=True
+)
+HH_FIRST_DAY = dt.date(2017, 8, 21)  # seed 001, case "HH": sick-listed Monday 21 August 2017
+
+days = st.dates(min_value=dt.date(2014, 1, 1), max_value=dt.date(2035, 12, 31))
+weeks = st.integers(min_value=1, max_value=120)
+rule_sets = st.sampled_from([SOF_2017, RULES_2025])
+
+
+def by_kind(found):
+    return {deadline.kind: deadline for deadline in found}
+
+
+# --- Counting weeks -------------------------------------------------------------------------------------
+
+
+@given(first_day=days, week=weeks)
+def test_end_of_week_n_is_d_plus_7n_minus_1_and_belongs_to_week_n(first_day, week):
+    end = end_of_week(first_day, week)
+    assert (end - first_day).days == 7 * week - 1
+    assert absence_week(first_day, end) == week
+    assert absence_week(first_day, end + dt.timedelta(days=1)) == week + 1
+
+
+def test_first_absence_day_is_day_1_of_week_1():
+    assert absence_week(HH_FIRST_DAY, HH_FIRST_DAY) == 1
+    assert end_of_week(HH_FIRST_DAY, 8) == HH_FIRST_DAY + dt.timedelta(days=55)
+    assert end_of_week(HH_FIRST_DAY, 13) == HH_FIRST_DAY + dt.timedelta(days=90)
+
+
+# --- Worked example: case "HH" of seed 001 ---------------------------------------------------------------
+
+
+def test_case_hh_first_follow_up_due_sunday_15_october_2017_and_met_in_week_8():
+    meeting = dt.date(2017, 10, 12)  # the workplace meeting: day 53, week 8
+    found = by_kind(
+        case_deadlines(
+            CaseFacts(
+                first_absence_day=HH_FIRST_DAY,
+                rules=SOF_2017,
+                category=2,
+                first_conversation_on=meeting,
+                latest_conversation_on=meeting,
+            )
+        )
+    )
+    first = found[FIRST_FOLLOW_UP]
+    assert first.due_on == dt.date(2017, 10, 15)
+    assert first.due_on.weekday() == 6  # a Sunday: the deadline is not moved to a working day
+    assert first.absence_week == 8
+    assert absence_week(HH_FIRST_DAY, meeting) == 8
+    assert (meeting - HH_FIRST_DAY).days + 1 == 53
+    assert first.done_on == meeting and first.done_in_time
+    assert first.legal_source == "sygedagpengeloven § 13 b, stk. 1"
+    # the visitation is done by the first conversation (category decided there), due at the end of week 7
+    assert found[VISITATION].due_on == dt.date(2017, 10, 8)
+    assert found[VISITATION].done_on == meeting
+    # follow up again at least every 4 weeks
+    assert found[NEXT_FOLLOW_UP].due_on == dt.date(2017, 11, 9)
+    # an enterprise-oriented measure by the end of week 13 (D + 90)
+    assert found[WEEK13_MEASURE].due_on == dt.date(2017, 11, 19)
+    assert found[WEEK13_MEASURE].absence_week == 13
+    # re-assessment: benefit from day 31 (20 Sep 2017); more than 22 weeks (154 days) are passed on
+    # 21 Feb 2018, so the re-assessment falls at the end of February 2018
+    assert found[REASSESSMENT].due_on == dt.date(2018, 2, 28)
+    # the next open deadline is the next follow-up conversation
+    assert next_deadline(found.values()).kind == NEXT_FOLLOW_UP
+
+
+def test_case_hh_before_anything_happened_next_deadline_is_the_visitation_in_week_7():
+    found = case_deadlines(CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017))
+    upcoming = next_deadline(found)
+    assert (upcoming.kind, upcoming.due_on) == (VISITATION, dt.date(2017, 10, 8))
+    assert [d.kind for d in found] == [VISITATION, FIRST_FOLLOW_UP, WEEK13_MEASURE, REASSESSMENT]
+
+
+def test_a_planned_first_meeting_is_shown_but_does_not_close_the_deadline():
+    planned = dt.date(2017, 10, 12)
+    found = by_kind(
+        case_deadlines(
+            CaseFacts(
+                first_absence_day=HH_FIRST_DAY,
+                rules=SOF_2017,
+                visited_on=dt.date(2017, 9, 20),
+                category=2,
+                first_meeting_planned_on=planned,
+            )
+        )
+    )
+    assert found[FIRST_FOLLOW_UP].planned_on == planned
+    assert not found[FIRST_FOLLOW_UP].is_done
+    assert next_deadline(found.values()).kind == FIRST_FOLLOW_UP
+
+
+def test_earlier_case_within_9_months_brings_the_reassessment_forward():
+    # The same person was sick from 1 March to 31 July 2017: benefit from 31 March (day 31) to 31 July,
+    # 123 days. With HH's benefit from 20 September, 123 + 32 = 155 > 154 days on 21 October 2017.
+    earlier = Absence(first_absence_day=dt.date(2017, 3, 1), last_day=dt.date(2017, 7, 31))
+    facts = CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017, earlier_absences=[earlier])
+    assert by_kind(case_deadlines(facts))[REASSESSMENT].due_on == dt.date(2017, 10, 31)
+    assert reassessment_due(HH_FIRST_DAY, SOF_2017) == dt.date(2018, 2, 28)
+
+
+def test_an_absence_more_than_9_months_back_does_not_count():
+    long_ago = Absence(first_absence_day=dt.date(2016, 1, 4), last_day=dt.date(2016, 6, 30))
+    assert reassessment_due(HH_FIRST_DAY, SOF_2017, earlier_absences=[long_ago]) == dt.date(2018, 2, 28)
+
+
+def test_unemployed_have_no_employer_period_and_no_week13_workplace_measure():
+    found = by_kind(case_deadlines(CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017, employed=False)))
+    assert WEEK13_MEASURE not in found
+    # benefit from D: 154 days passed on D + 154 = 22 January 2018
+    assert found[REASSESSMENT].due_on == dt.date(2018, 1, 31)
+
+
+def test_category_1_still_open_after_week_8_must_be_followed_up_and_revisited():
+    found = by_kind(case_deadlines(CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017, category=1)))
+    assert FIRST_FOLLOW_UP not in found and WEEK13_MEASURE not in found
+    assert found[CATEGORY1_AFTER_WEEK8].due_on == dt.date(2017, 10, 15)
+
+
+def test_a_closed_case_has_no_next_deadline_and_drops_what_fell_due_after_closing():
+    facts = CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017, closed_on=dt.date(2017, 10, 1))
+    found = case_deadlines(facts)
+    assert [d.kind for d in found] == []
+    assert next_deadline(found, closed=True) is None
+    missed = case_deadlines(
+        CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017, closed_on=dt.date(2017, 11, 1))
+    )
+    assert [d.kind for d in missed] == [VISITATION, FIRST_FOLLOW_UP]  # missed, kept for the record
+
+
+def test_fast_track_meeting_two_weeks_after_request_and_reply_in_two_bank_days():
+    # Requested Thursday 31 August 2017; two bank days later is Monday 4 September.
+    facts = CaseFacts(
+        first_absence_day=HH_FIRST_DAY, rules=SOF_2017, fast_track_requested_on=dt.date(2017, 8, 31)
+    )
+    found = by_kind(case_deadlines(facts))
+    assert found[FAST_TRACK_MEETING].due_on == dt.date(2017, 9, 14)
+    assert found[FAST_TRACK_MEETING].legal_source == "sygedagpengeloven § 13 b, stk. 2"
+    assert found[FAST_TRACK_REPLY].due_on == dt.date(2017, 9, 4)
+    assert next_deadline(found.values()).kind == FAST_TRACK_REPLY
+
+
+def test_a_fast_track_request_later_than_5_weeks_after_d_is_not_fast_track():
+    facts = CaseFacts(
+        first_absence_day=HH_FIRST_DAY,
+        rules=SOF_2017,
+        fast_track_requested_on=HH_FIRST_DAY + dt.timedelta(days=36),
+    )
+    assert FAST_TRACK_MEETING not in by_kind(case_deadlines(facts))
+
+
+def test_agreement_56_expiry_is_a_deadline():
+    facts = CaseFacts(
+        first_absence_day=HH_FIRST_DAY, rules=SOF_2017, agreement_56_expires_on=dt.date(2019, 6, 30)
+    )
+    assert by_kind(case_deadlines(facts))[AGREEMENT_56_EXPIRY].legal_source == "sygedagpengeloven § 56"
+
+
+# --- The same facts under the 2025 rule set ---------------------------------------------------------------
+
+
+def test_same_facts_under_2025_rules_give_the_same_calendar_deadlines():
+    meeting = dt.date(2017, 10, 12)
+    facts = dict(first_absence_day=HH_FIRST_DAY, category=2, first_conversation_on=meeting)
+    old = {d.kind: d.due_on for d in case_deadlines(CaseFacts(rules=SOF_2017, **facts))}
+    new = {d.kind: d.due_on for d in case_deadlines(CaseFacts(rules=RULES_2025, **facts))}
+    assert old == new
+    assert RULES_2025.allowed_categories == (1, 2)
+    assert SOF_2017.allowed_categories == (1, 2, 3)
+
+
+def test_section_13f_2025_expected_back_before_week_13_from_first_conversation_no_regular_follow_up():
+    meeting = dt.date(2025, 10, 9)
+    facts = dict(
+        first_absence_day=dt.date(2025, 8, 18),
+        category=2,
+        first_conversation_on=meeting,
+        expected_full_recovery_on=end_of_week(meeting, 13),  # the last day that still counts
+    )
+    assert NEXT_FOLLOW_UP not in by_kind(case_deadlines(CaseFacts(rules=RULES_2025, **facts)))
+    assert NEXT_FOLLOW_UP in by_kind(case_deadlines(CaseFacts(rules=SOF_2017, **facts)))
+    later = facts | {"expected_full_recovery_on": end_of_week(meeting, 13) + dt.timedelta(days=1)}
+    assert NEXT_FOLLOW_UP in by_kind(case_deadlines(CaseFacts(rules=RULES_2025, **later)))
+
+
+def test_2025_case_first_follow_up_due_end_of_week_8():
+    first_day = dt.date(2025, 8, 18)  # a Monday
+    found = by_kind(case_deadlines(CaseFacts(first_absence_day=first_day, rules=RULES_2025)))
+    assert found[FIRST_FOLLOW_UP].due_on == dt.date(2025, 10, 12)
+
+
+# --- Properties ---------------------------------------------------------------------------------------------
+
+# Kinds whose due date is D (or the request / latest conversation) plus a fixed number of calendar days.
+CALENDAR_KINDS = {VISITATION, FIRST_FOLLOW_UP, NEXT_FOLLOW_UP, WEEK13_MEASURE, FAST_TRACK_MEETING}
+
+
+@st.composite
+def case_facts(draw):
+    first_day = draw(days)
+    rules = draw(rule_sets)
+    offset = st.integers(min_value=0, max_value=400)
+
+    def maybe_after(start, low=0, high=400):
+        shift = draw(st.none() | st.integers(min_value=low, max_value=high))
+        return None if shift is None else start + dt.timedelta(days=shift)
+
+    first_conversation = maybe_after(first_day, 0, 120)
+    latest = None
+    if first_conversation is not None:
+        latest = first_conversation + dt.timedelta(days=draw(st.integers(min_value=0, max_value=200)))
+    earlier = []
+    if draw(st.booleans()):
+        earlier_start = first_day - dt.timedelta(days=draw(st.integers(min_value=2, max_value=500)))
+        earlier_end = earlier_start + dt.timedelta(days=draw(offset))
+        earlier.append(
+            Absence(earlier_start, min(earlier_end, first_day - dt.timedelta(days=1)), draw(st.booleans()))
+        )
+    return CaseFacts(
+        first_absence_day=first_day,
+        rules=rules,
+        category=draw(st.sampled_from([None, *rules.allowed_categories])),
+        employed=draw(st.booleans()),
+        visited_on=maybe_after(first_day, 0, 100),
+        first_conversation_on=first_conversation,
+        latest_conversation_on=latest,
+        first_measure_on=maybe_after(first_day, 0, 200),
+        closed_on=maybe_after(first_day, 0, 600),
+        fast_track_requested_on=maybe_after(first_day, 0, 40),
+        fast_track_answered_on=maybe_after(first_day, 0, 45),
+        agreement_56_expires_on=maybe_after(first_day, 0, 800),
+        earlier_absences=earlier,
+    )
+
+
+def shifted(facts: CaseFacts, days_: int) -> CaseFacts:
+    delta = dt.timedelta(days=days_)
+    moved = {}
+    for name in CaseFacts.__dataclass_fields__:
+        value = getattr(facts, name)
+        if isinstance(value, dt.date):
+            moved[name] = value + delta
+    moved["earlier_absences"] = [
+        Absence(a.first_absence_day + delta, a.last_day and a.last_day + delta, a.employed)
+        for a in facts.earlier_absences
+    ]
+    return CaseFacts(**{**facts.__dict__, **moved})
+
+
+@given(facts=case_facts(), shift=st.integers(min_value=-2000, max_value=2000))
+def test_calendar_deadlines_move_with_d(facts, shift):
+    before = {d.kind: d for d in case_deadlines(facts) if d.kind in CALENDAR_KINDS}
+    after = {d.kind: d for d in case_deadlines(shifted(facts, shift)) if d.kind in CALENDAR_KINDS}
+    assert before.keys() == after.keys()
+    for kind, deadline in before.items():
+        assert (after[kind].due_on - deadline.due_on).days == shift
+        assert after[kind].absence_week == deadline.absence_week
+
+
+@given(facts=case_facts())
+def test_holidays_never_move_a_legal_deadline(facts):
+    """Computed again with a calendar that has no holidays and no weekends, only the bank-day rule (the
+    employee's reply to a Fast Track request) may change."""
+    with_holidays = {d.kind: d.due_on for d in case_deadlines(facts)}
+    no_days_off = frozenset()
+    with (
+        mock.patch.object(rules_module, "_public_holidays", lambda year: no_days_off),
+        mock.patch.object(rules_module, "_bank_closing_days", lambda year: no_days_off),
+        mock.patch.object(rules_module, "is_bank_day", lambda day: True),
+    ):
+        without = {d.kind: d.due_on for d in case_deadlines(facts)}
+    assert with_holidays.keys() == without.keys()
+    for kind, due_on in with_holidays.items():
+        if kind != FAST_TRACK_REPLY:
+            assert due_on == without[kind], kind
+
+
+@given(facts=case_facts())
+def test_calendar_deadlines_are_fixed_offsets_from_d_whatever_day_they_fall_on(facts):
+    found = by_kind(case_deadlines(facts))
+    first_day = facts.first_absence_day
+    if VISITATION in found:
+        assert found[VISITATION].due_on == first_day + dt.timedelta(days=48)
+    if FIRST_FOLLOW_UP in found:
+        assert found[FIRST_FOLLOW_UP].due_on == first_day + dt.timedelta(days=55)
+    if WEEK13_MEASURE in found:
+        assert found[WEEK13_MEASURE].due_on == first_day + dt.timedelta(days=90)
+
+
+@given(facts=case_facts())
+def test_next_deadline_is_the_earliest_open_one(facts):
+    found = case_deadlines(facts)
+    upcoming = next_deadline(found)
+    open_ones = [d for d in found if not d.is_done]
+    if not open_ones:
+        assert upcoming is None
+    else:
+        assert not upcoming.is_done
+        assert upcoming.due_on == min(d.due_on for d in open_ones)
+    assert next_deadline(found, closed=True) is None
+
+
+@given(first_day=days, rules=rule_sets, earlier_start=st.integers(2, 600), length=st.integers(0, 400))
+def test_earlier_absences_never_postpone_the_reassessment(first_day, rules, earlier_start, length):
+    start = first_day - dt.timedelta(days=earlier_start)
+    end = min(start + dt.timedelta(days=length), first_day - dt.timedelta(days=1))
+    alone = reassessment_due(first_day, rules)
+    with_earlier = reassessment_due(first_day, rules, earlier_absences=[Absence(start, end)])
+    assert with_earlier <= alone
+    # the limit is passed at the earliest after more than 22 weeks of benefit in total: never before D
+    assert with_earlier >= first_day
+
+
+@given(day=days)
+def test_last_working_day_before_is_a_working_day_with_none_after_it(day):
+    found = last_working_day_before(day)
+    assert found <= day and is_working_day(found)
+    between = [found + dt.timedelta(days=n) for n in range(1, (day - found).days + 1)]
+    assert not any(is_working_day(d) for d in between)
+    assert last_working_day_before(day, inclusive=False) < day
+
+
+@given(day=days, count=st.integers(min_value=1, max_value=10))
+def test_add_bank_days_counts_only_bank_days(day, count):
+    found = add_bank_days(day, count)
+    assert is_bank_day(found)
+    span = [day + dt.timedelta(days=n) for n in range(1, (found - day).days + 1)]
+    assert sum(is_bank_day(d) for d in span) == count
+
+
+# --- Danish holidays ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2017, 10, 15), dt.date(2017, 10, 13)),  # HH's deadline, a Sunday: act by Friday
+        (dt.date(2017, 12, 26), dt.date(2017, 12, 22)),  # 2nd Christmas Day, Tuesday: Christmas Day before
+        (dt.date(2023, 5, 5), dt.date(2023, 5, 4)),  # Store Bededag 2023 was still a holiday
+        (dt.date(2024, 4, 26), dt.date(2024, 4, 26)),  # ... and from 2024 it is a working day
+        (dt.date(2018, 4, 2), dt.date(2018, 3, 28)),  # Easter Monday: back before Maundy Thursday
+    ],
+)
+def test_last_working_day_before_knows_danish_holidays(day, expected):
+    assert last_working_day_before(day) == expected
+
+
+def test_a_deadline_on_christmas_day_stays_on_christmas_day():
+    first_day = dt.date(2017, 12, 25) - dt.timedelta(days=55)
+    found = by_kind(case_deadlines(CaseFacts(first_absence_day=first_day, rules=SOF_2017, category=2)))
+    assert found[FIRST_FOLLOW_UP].due_on == dt.date(2017, 12, 25)
+
+
+def test_bank_days_skip_christmas_eve_and_the_friday_after_ascension():
+    assert add_bank_days(dt.date(2024, 12, 20), 2) == dt.date(2024, 12, 27)  # Fri → (23rd) → 27th
+    assert add_bank_days(dt.date(2024, 5, 8), 1) == dt.date(2024, 5, 13)  # Ascension 9th, bank-closed 10th
