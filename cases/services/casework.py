@@ -1,0 +1,632 @@
+"""The consultant's daily work on a case: visitation, follow-up conversations, measures, offers, exceptions,
+handovers, Fast Track, § 56 agreements, retention plans, closing and reopening.
+
+Every service locks the case row first (`select_for_update`), so that two submissions of the same form are
+serialised and the second one finds the first one's row and is refused as a duplicate instead of creating
+it twice. Every service writes one line to the case's timeline (who and when) and recomputes the stored
+deadlines. Errors are `ValidationError`s keyed by the form field they concern.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from cases.models import (
+    Assignment,
+    Case,
+    CaseException,
+    Conversation,
+    GradualReturnStep,
+    Measure,
+    Offer,
+    Visitation,
+)
+from cases.services.timeline import case_event_add
+from staff.models import StaffMember
+from staff.roles import Role, has_role
+from visitation.models import Category, ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
+
+# The measure type a gradual-return plan agreed at a conversation is recorded as (formats.md §1 code).
+GRADUAL_RETURN_MEASURE_CODE = "delvis_raskmelding"
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def _hours(hours: Decimal) -> str:
+    return formats.number_format(Decimal(hours).normalize(), use_l10n=True)
+
+
+def _refresh_deadlines(case: Case) -> None:
+    """Recompute the case's stored next deadline after a change (the rules helper's service, when present)."""
+    try:
+        from cases.services.deadlines import case_deadlines_refresh
+    except ImportError:  # pragma: no cover - until the deadline service is merged
+        return
+    case_deadlines_refresh(case=case)
+
+
+def _lock(case: Case) -> Case:
+    """The case row, locked until the transaction ends; refused when the case is closed (read-only)."""
+    locked = Case.objects.select_for_update().select_related("rule_set").get(pk=case.pk)
+    if locked.is_closed:
+        raise ValidationError(_("Sagen er afsluttet og kan ikke ændres. En leder kan genåbne den."))
+    return locked
+
+
+def _check_date(case: Case, day: dt.date | None, field: str, *, allow_future: bool = False) -> None:
+    """No date before the first day of absence, none in the future (unless planned), none after closing."""
+    if day is None:
+        return
+    if day < case.first_absence_day:
+        raise ValidationError(
+            {
+                field: _("Datoen ligger før første fraværsdag (%(day)s).")
+                % {"day": _date(case.first_absence_day)}
+            }
+        )
+    if not allow_future and day > timezone.localdate():
+        raise ValidationError({field: _("Datoen ligger i fremtiden.")})
+    if case.closed_on and day > case.closed_on:
+        raise ValidationError({field: _("Datoen ligger efter sagens afslutning.")})
+
+
+def _check_period(started_on: dt.date, ended_on: dt.date | None) -> None:
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationError({"ended_on": _("Slutdatoen ligger før startdatoen.")})
+
+
+def _done(case: Case, original: Case) -> None:
+    """Recompute deadlines on the locked row and copy its state to the caller's instance."""
+    _refresh_deadlines(case)
+    original.refresh_from_db()
+
+
+# --- Visitation -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def visitation_set(
+    *, case: Case, actor: AbstractBaseUser, category: int, decided_on: dt.date, rationale: str = ""
+) -> Visitation:
+    """Set or re-assess the visitation category; the history stays as Visitation rows."""
+    locked = _lock(case)
+    _check_date(locked, decided_on, "decided_on")
+    if category == Category.THREE and not locked.rule_set.category_3_exists:
+        raise ValidationError(
+            {"category": _("Kategori 3 findes ikke i regelsættet %(rules)s.") % {"rules": locked.rule_set}}
+        )
+    if locked.visitations.filter(category=category, decided_on=decided_on).exists():
+        raise ValidationError(_("Denne visitation er allerede registreret."))
+    visitation = Visitation(
+        case=locked, category=category, decided_on=decided_on, rationale=rationale.strip(), decided_by=actor
+    )
+    visitation.full_clean()
+    visitation.save()
+    latest = locked.visitations.order_by("-decided_on", "-id").first()
+    previous = locked.category
+    locked.category = latest.category
+    locked.full_clean()
+    locked.save(update_fields=["category"])
+    if previous and previous != category:
+        text = _("Revisiteret fra kategori %(old)s til kategori %(new)s den %(day)s") % {
+            "old": previous,
+            "new": category,
+            "day": _date(decided_on),
+        }
+    else:
+        text = _("Visiteret til kategori %(new)s den %(day)s") % {"new": category, "day": _date(decided_on)}
+    case_event_add(case=locked, actor=actor, kind="visitation", text=text)
+    _done(locked, case)
+    return visitation
+
+
+# --- Follow-up conversations and measures ----------------------------------------------------------------
+
+
+def _check_steps(case: Case, steps: Sequence[tuple[dt.date, Decimal]]) -> list[tuple[dt.date, Decimal]]:
+    cleaned = sorted(steps, key=lambda step: step[0])
+    dates = [day for day, _hours in cleaned]
+    if len(set(dates)) != len(dates):
+        raise ValidationError({"steps": _("To trin i optrapningsplanen har samme dato.")})
+    for day, hours in cleaned:
+        if day < case.first_absence_day:
+            raise ValidationError({"steps": _("Et trin i optrapningsplanen ligger før første fraværsdag.")})
+        if not Decimal(0) <= Decimal(hours) <= Decimal(80):
+            raise ValidationError({"steps": _("Timer pr. uge skal ligge mellem 0 og 80.")})
+    return cleaned
+
+
+def _add_steps(measure: Measure, steps: Sequence[tuple[dt.date, Decimal]]) -> None:
+    for day, hours in steps:
+        step = GradualReturnStep(measure=measure, from_date=day, hours_per_week=Decimal(hours))
+        step.full_clean()
+        step.save()
+
+
+def _steps_text(steps: Sequence[tuple[dt.date, Decimal]]) -> str:
+    return ", ".join(
+        _("%(hours)s t/uge fra %(day)s") % {"hours": _hours(hours), "day": _date(day)} for day, hours in steps
+    )
+
+
+@transaction.atomic
+def conversation_record(
+    *,
+    case: Case,
+    actor: AbstractBaseUser,
+    held_on: dt.date,
+    place: str,
+    participants: Sequence[str],
+    plan: str = "",
+    next_step: str = "",
+    minutes: str = "",
+    gradual_return_steps: Sequence[tuple[dt.date, Decimal]] = (),
+) -> Conversation:
+    """Record a follow-up conversation. A gradual-return plan agreed at it (hours per week from given dates)
+    becomes a partial-recovery measure with one GradualReturnStep per step, starting at the first step."""
+    locked = _lock(case)
+    _check_date(locked, held_on, "held_on")
+    participants = [p for p in Conversation.Participant.values if p in set(participants)]
+    if not participants:
+        raise ValidationError({"participants": _("Angiv, hvem der deltog.")})
+    if locked.conversations.filter(held_on=held_on, place=place).exists():
+        raise ValidationError(_("Der er allerede registreret en samtale samme dag og sted."))
+    steps = _check_steps(locked, gradual_return_steps)
+    conversation = Conversation(
+        case=locked,
+        held_on=held_on,
+        place=place,
+        participants=participants,
+        employer_took_part=bool(
+            {Conversation.Participant.NEAREST_LEADER, Conversation.Participant.HR} & set(participants)
+        ),
+        plan=plan.strip(),
+        next_step=next_step.strip(),
+        minutes=minutes.strip(),
+        recorded_by=actor,
+    )
+    conversation.full_clean()
+    conversation.save()
+    number = locked.conversations.filter(held_on__lte=held_on).count()
+    labels = dict(Conversation.Participant.choices)
+    text = _("%(number)s. opfølgningssamtale %(day)s (%(place)s, uge %(week)s) med %(who)s") % {
+        "number": number,
+        "day": _date(held_on),
+        "place": conversation.get_place_display().lower(),
+        "week": locked.absence_week(held_on),
+        "who": ", ".join(str(labels[p]).lower() for p in participants),
+    }
+    if conversation.counts_as_workplace_meeting:
+        text += " – " + _("møde på arbejdspladsen med arbejdsgiver, borger og konsulent")
+    if conversation.next_step:
+        text += ". " + _("Næste skridt: %(step)s") % {"step": conversation.next_step}
+    case_event_add(case=locked, actor=actor, kind="conversation", text=text)
+    if steps:
+        measure = Measure(
+            case=locked,
+            type=MeasureType.objects.get(code=GRADUAL_RETURN_MEASURE_CODE),
+            started_on=steps[0][0],
+            note=_("Optrapningsplan aftalt ved samtalen %(day)s") % {"day": _date(held_on)},
+        )
+        measure.full_clean()
+        measure.save()
+        _add_steps(measure, steps)
+        case_event_add(
+            case=locked,
+            actor=actor,
+            kind="measure",
+            text=_("Optrapningsplan: %(steps)s") % {"steps": _steps_text(steps)},
+        )
+    _done(locked, case)
+    return conversation
+
+
+@transaction.atomic
+def measure_start(
+    *,
+    case: Case,
+    actor: AbstractBaseUser,
+    type: MeasureType,
+    started_on: dt.date,
+    ended_on: dt.date | None = None,
+    note: str = "",
+    gradual_return_steps: Sequence[tuple[dt.date, Decimal]] = (),
+) -> Measure:
+    """Start an enterprise-oriented measure, optionally with a gradual-return schedule."""
+    locked = _lock(case)
+    _check_date(locked, started_on, "started_on", allow_future=True)
+    _check_date(locked, ended_on, "ended_on", allow_future=True)
+    _check_period(started_on, ended_on)
+    if not type.active:
+        raise ValidationError({"type": _("Denne type bruges ikke længere.")})
+    if locked.measures.filter(type=type, started_on=started_on).exists():
+        raise ValidationError(_("Denne indsats er allerede registreret."))
+    steps = _check_steps(locked, gradual_return_steps)
+    measure = Measure(case=locked, type=type, started_on=started_on, ended_on=ended_on, note=note.strip())
+    measure.full_clean()
+    measure.save()
+    _add_steps(measure, steps)
+    text = _("Virksomhedsrettet indsats: %(type)s fra %(day)s") % {"type": type, "day": _date(started_on)}
+    if ended_on:
+        text += " " + _("til %(day)s") % {"day": _date(ended_on)}
+    if steps:
+        text += ". " + _("Optrapningsplan: %(steps)s") % {"steps": _steps_text(steps)}
+    case_event_add(case=locked, actor=actor, kind="measure", text=text)
+    _done(locked, case)
+    return measure
+
+
+@transaction.atomic
+def measure_end(*, measure: Measure, actor: AbstractBaseUser, ended_on: dt.date) -> Measure:
+    locked = _lock(measure.case)
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    _check_date(locked, ended_on, "ended_on", allow_future=True)
+    _check_period(measure.started_on, ended_on)
+    measure.ended_on = ended_on
+    measure.full_clean()
+    measure.save(update_fields=["ended_on"])
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="measure",
+        text=_("%(type)s slutter %(day)s") % {"type": measure.type, "day": _date(ended_on)},
+    )
+    _done(locked, measure.case)
+    return measure
+
+
+# --- Offers -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def offer_add(
+    *,
+    case: Case,
+    actor: AbstractBaseUser,
+    type: OfferType,
+    started_on: dt.date,
+    ended_on: dt.date | None = None,
+    score_start: int | None = None,
+    score_end: int | None = None,
+) -> Offer:
+    """An offer (tilbud) with the citizen's own progression score at start and end. The scores are health
+    information: the timeline names only the offer and its dates."""
+    locked = _lock(case)
+    _check_date(locked, started_on, "started_on", allow_future=True)
+    _check_date(locked, ended_on, "ended_on", allow_future=True)
+    _check_period(started_on, ended_on)
+    if not type.active:
+        raise ValidationError({"type": _("Dette tilbud bruges ikke længere.")})
+    if locked.offers.filter(type=type, started_on=started_on).exists():
+        raise ValidationError(_("Dette tilbud er allerede registreret."))
+    offer = Offer(
+        case=locked,
+        type=type,
+        started_on=started_on,
+        ended_on=ended_on,
+        score_start=score_start,
+        score_end=score_end,
+    )
+    offer.full_clean()
+    offer.save()
+    text = _("Tilbud: %(type)s fra %(day)s") % {"type": type, "day": _date(started_on)}
+    if ended_on:
+        text += " " + _("til %(day)s") % {"day": _date(ended_on)}
+    case_event_add(case=locked, actor=actor, kind="offer", text=text)
+    _done(locked, case)
+    return offer
+
+
+@transaction.atomic
+def offer_finish(*, offer: Offer, actor: AbstractBaseUser, ended_on: dt.date, score_end: int | None) -> Offer:
+    locked = _lock(offer.case)
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    _check_date(locked, ended_on, "ended_on", allow_future=True)
+    _check_period(offer.started_on, ended_on)
+    offer.ended_on = ended_on
+    offer.score_end = score_end
+    offer.full_clean()
+    offer.save(update_fields=["ended_on", "score_end"])
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="offer",
+        text=_("Tilbud %(type)s afsluttet %(day)s") % {"type": offer.type, "day": _date(ended_on)},
+    )
+    _done(locked, offer.case)
+    return offer
+
+
+# --- Exceptions from the workplace meeting ----------------------------------------------------------------
+
+
+@transaction.atomic
+def exception_propose(
+    *, case: Case, actor: AbstractBaseUser, reason: ExceptionReason, note: str = ""
+) -> CaseException:
+    """Propose an exception (consultant or booker). Someone else decides it."""
+    if not has_role(actor, Role.CONSULTANT, Role.BOOKER, Role.LEADER):
+        raise PermissionDenied
+    locked = _lock(case)
+    if not reason.active:
+        raise ValidationError({"reason": _("Denne årsag bruges ikke længere.")})
+    if locked.exceptions.filter(status=CaseException.Status.PENDING).exists():
+        raise ValidationError(_("Der er allerede en undtagelse, som afventer afgørelse."))
+    if locked.exceptions.filter(status=CaseException.Status.APPROVED, reason=reason).exists():
+        raise ValidationError({"reason": _("En undtagelse med denne årsag er allerede godkendt.")})
+    exception = CaseException(
+        case=locked, reason=reason, note=note.strip(), proposed_by=actor, proposed_at=timezone.now()
+    )
+    exception.full_clean()
+    exception.save()
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="exception_proposed",
+        text=_("Undtagelse fra mødet på arbejdspladsen foreslået: %(reason)s") % {"reason": reason},
+    )
+    _done(locked, case)
+    return exception
+
+
+@transaction.atomic
+def exception_decide(
+    *, exception: CaseException, actor: AbstractBaseUser, approve: bool, note: str = ""
+) -> CaseException:
+    """A leader approves or rejects a pending exception; never the person who proposed it."""
+    if not has_role(actor, Role.LEADER):
+        raise PermissionDenied
+    if exception.proposed_by_id == actor.pk:
+        raise ValidationError(_("En undtagelse kan ikke afgøres af den, der har foreslået den."))
+    locked = Case.objects.select_for_update().get(pk=exception.case_id)
+    status = CaseException.Status.APPROVED if approve else CaseException.Status.REJECTED
+    # Claim the pending row: a second decision (double submit, or two leaders at once) updates nothing.
+    claimed = CaseException.objects.filter(pk=exception.pk, status=CaseException.Status.PENDING).update(
+        status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note.strip()
+    )
+    if not claimed:
+        raise ValidationError(_("Undtagelsen er allerede afgjort."))
+    exception.refresh_from_db()
+    text = (_("Undtagelse godkendt: %(reason)s") if approve else _("Undtagelse afvist: %(reason)s")) % {
+        "reason": exception.reason
+    }
+    case_event_add(case=locked, actor=actor, kind="exception_decided", text=text)
+    _refresh_deadlines(locked)
+    return exception
+
+
+# --- Handover ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_hand_over(
+    *,
+    case: Case,
+    actor: AbstractBaseUser,
+    to_consultant: AbstractBaseUser,
+    reason: HandoverReason,
+    note: str = "",
+    on: dt.date | None = None,
+) -> Assignment:
+    """Hand the case to another consultant with a reason; the case's team follows the new consultant."""
+    locked = _lock(case)
+    on = on or timezone.localdate()
+    _check_date(locked, on, "on")
+    if not has_role(to_consultant, Role.CONSULTANT):
+        raise ValidationError({"to_consultant": _("Modtageren er ikke fastholdelseskonsulent.")})
+    if locked.consultant_id == to_consultant.pk:
+        raise ValidationError({"to_consultant": _("Sagen ligger allerede hos denne konsulent.")})
+    if not reason.active:
+        raise ValidationError({"reason": _("Denne årsag bruges ikke længere.")})
+    current = locked.assignments.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
+    if current is None and locked.consultant_id:
+        # Cases created before assignments were recorded: record the first responsible consultant now.
+        current = Assignment.objects.create(
+            case=locked, consultant_id=locked.consultant_id, started_on=locked.received_on or on
+        )
+    if current is not None:
+        if on < current.started_on:
+            raise ValidationError({"on": _("Datoen ligger før den nuværende tildeling.")})
+        current.ended_on = on
+        current.save(update_fields=["ended_on"])
+    assignment = Assignment(
+        case=locked, consultant=to_consultant, started_on=on, reason=reason, note=note.strip()
+    )
+    assignment.full_clean()
+    assignment.save()
+    previous = get_user_model().objects.filter(pk=locked.consultant_id).first()
+    locked.consultant = to_consultant
+    staff = StaffMember.objects.filter(user=to_consultant).select_related("team").first()
+    if staff is not None and staff.team_id:
+        locked.team = staff.team
+    locked.full_clean()
+    locked.save(update_fields=["consultant", "team"])
+    text = _("Sagen overdraget fra %(old)s til %(new)s (%(reason)s)") % {
+        "old": (previous.get_full_name() or previous.get_username()) if previous else _("ingen"),
+        "new": to_consultant.get_full_name() or to_consultant.get_username(),
+        "reason": reason,
+    }
+    case_event_add(case=locked, actor=actor, kind="handover", text=text)
+    _done(locked, case)
+    return assignment
+
+
+# --- Fast Track, § 56 agreement, retention plan -----------------------------------------------------------
+
+
+def fast_track_meeting_deadline(case: Case) -> dt.date | None:
+    """The first conversation is held no later than 2 weeks after the request (§ 7 d)."""
+    if case.fast_track_requested_on is None:
+        return None
+    return case.fast_track_requested_on + dt.timedelta(weeks=case.rule_set.fast_track_meeting_weeks)
+
+
+@transaction.atomic
+def fast_track_register(
+    *,
+    case: Case,
+    actor: AbstractBaseUser,
+    requested_on: dt.date,
+    requested_by: str,
+    answered_on: dt.date | None = None,
+) -> Case:
+    """Fast Track (sygedagpengeloven §§ 7 c–7 e): the employer or employee may ask until 5 weeks after D."""
+    locked = _lock(case)
+    _check_date(locked, requested_on, "requested_on")
+    _check_date(locked, answered_on, "answered_on")
+    if requested_by not in ("employer", "employee"):
+        raise ValidationError({"requested_by": _("Angiv, hvem der anmodede.")})
+    last_day = locked.first_absence_day + dt.timedelta(weeks=locked.rule_set.fast_track_request_weeks)
+    if requested_on > last_day:
+        raise ValidationError(
+            {
+                "requested_on": _("Fast track kan kun anmodes indtil %(weeks)s uger efter første fraværsdag.")
+                % {"weeks": locked.rule_set.fast_track_request_weeks}
+            }
+        )
+    if answered_on is not None and answered_on < requested_on:
+        raise ValidationError({"answered_on": _("Svaret ligger før anmodningen.")})
+    first_time = locked.fast_track_requested_on is None
+    locked.fast_track_requested_on = requested_on
+    locked.fast_track_requested_by = requested_by
+    locked.fast_track_answered_on = answered_on
+    locked.full_clean()
+    locked.save(
+        update_fields=["fast_track_requested_on", "fast_track_requested_by", "fast_track_answered_on"]
+    )
+    who = _("arbejdsgiveren") if requested_by == "employer" else _("medarbejderen")
+    text = (
+        _("Fast track anmodet %(day)s af %(who)s") if first_time else _("Fast track rettet: %(day)s, %(who)s")
+    ) % {
+        "day": _date(requested_on),
+        "who": who,
+    }
+    text += "; " + _("samtale senest %(day)s") % {"day": _date(fast_track_meeting_deadline(locked))}
+    if answered_on:
+        text += "; " + _("medarbejderen svarede %(day)s") % {"day": _date(answered_on)}
+    case_event_add(case=locked, actor=actor, kind="fast_track", text=text)
+    _done(locked, case)
+    return case
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def agreement_56_register(*, case: Case, actor: AbstractBaseUser, approved_on: dt.date) -> Case:
+    """§ 56 agreement (chronic illness): approved for 2 years at a time."""
+    locked = _lock(case)
+    if approved_on > timezone.localdate():
+        raise ValidationError({"approved_on": _("Datoen ligger i fremtiden.")})
+    if approved_on == locked.agreement_56_approved_on:
+        raise ValidationError(_("Denne § 56-aftale er allerede registreret."))
+    locked.agreement_56_approved_on = approved_on
+    locked.agreement_56_expires_on = _add_years(
+        approved_on, locked.rule_set.agreement_56_years
+    ) - dt.timedelta(days=1)
+    locked.full_clean()
+    locked.save(update_fields=["agreement_56_approved_on", "agreement_56_expires_on"])
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="agreement_56",
+        text=_("§ 56-aftale godkendt %(day)s, udløber %(expiry)s")
+        % {"day": _date(approved_on), "expiry": _date(locked.agreement_56_expires_on)},
+    )
+    _done(locked, case)
+    return case
+
+
+@transaction.atomic
+def retention_plan_register(*, case: Case, actor: AbstractBaseUser, received_on: dt.date) -> Case:
+    """The employee's retention plan (fastholdelsesplan, § 7 b)."""
+    locked = _lock(case)
+    _check_date(locked, received_on, "received_on")
+    if received_on == locked.retention_plan_received_on:
+        raise ValidationError(_("Fastholdelsesplanen er allerede registreret."))
+    locked.retention_plan_received_on = received_on
+    locked.full_clean()
+    locked.save(update_fields=["retention_plan_received_on"])
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="retention_plan",
+        text=_("Fastholdelsesplan (§ 7 b) modtaget %(day)s") % {"day": _date(received_on)},
+    )
+    _done(locked, case)
+    return case
+
+
+# --- Closing and reopening --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor: AbstractBaseUser, closed_on: dt.date, reason: ClosingReason) -> Case:
+    """Close the case; afterwards it is read-only until a leader reopens it."""
+    locked = _lock(case)
+    _check_date(locked, closed_on, "closed_on")
+    if not reason.active:
+        raise ValidationError({"reason": _("Denne årsag bruges ikke længere.")})
+    last_conversation = locked.conversations.order_by("-held_on").values_list("held_on", flat=True).first()
+    if last_conversation and closed_on < last_conversation:
+        raise ValidationError(
+            {
+                "closed_on": _("Sagen kan ikke afsluttes før den seneste samtale (%(day)s).")
+                % {"day": _date(last_conversation)}
+            }
+        )
+    locked.status = Case.Status.CLOSED
+    locked.closed_on = closed_on
+    locked.closing_reason = reason
+    locked.full_clean()
+    locked.save(update_fields=["status", "closed_on", "closing_reason"])
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="closed",
+        text=_("Sagen afsluttet %(day)s: %(reason)s (uge %(week)s)")
+        % {"day": _date(closed_on), "reason": reason, "week": locked.absence_week(closed_on)},
+    )
+    _done(locked, case)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor: AbstractBaseUser, reason: str) -> Case:
+    """Only a leader reopens a closed case, and always with a reason."""
+    if not has_role(actor, Role.LEADER):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Angiv hvorfor sagen genåbnes.")})
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_closed:
+        raise ValidationError(_("Sagen er ikke afsluttet."))
+    closed = locked.closing_reason
+    locked.status = Case.Status.OPEN
+    locked.closed_on = None
+    locked.closing_reason = None
+    locked.full_clean()
+    locked.save(update_fields=["status", "closed_on", "closing_reason"])
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="reopened",
+        text=_("Sagen genåbnet (var afsluttet: %(closed)s). Begrundelse: %(reason)s")
+        % {"closed": closed, "reason": reason},
+    )
+    _done(locked, case)
+    return case
