@@ -28,6 +28,7 @@ from cases.models import (
     Offer,
     Visitation,
 )
+from cases.services.deadlines import case_deadlines_refresh
 from cases.services.timeline import case_event_add
 from staff.models import StaffMember
 from staff.roles import Role, has_role
@@ -46,11 +47,7 @@ def _hours(hours: Decimal) -> str:
 
 
 def _refresh_deadlines(case: Case) -> None:
-    """Recompute the case's stored next deadline after a change (the rules helper's service, when present)."""
-    try:
-        from cases.services.deadlines import case_deadlines_refresh
-    except ImportError:  # pragma: no cover - until the deadline service is merged
-        return
+    """Recompute the case's stored next deadline after a change."""
     case_deadlines_refresh(case=case)
 
 

@@ -19,9 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.crypto import cpr_encrypt, cpr_hash
+from cases.crypto import cpr_hash
 from cases.identifiers import Cpr, normalise_cvr, parse_cpr
 from cases.models import Assignment, Case, CaseException, Conversation, Employer, Measure, Person, Visitation
+from cases.services.deadlines import case_deadlines_refresh
+from cases.services.persons import person_get_or_create
 from cases.services.timeline import case_event_add
 from staff.models import StaffMember
 from visitation.models import ClosingReason, ExceptionReason, MeasureType, RuleSet
@@ -382,17 +384,7 @@ def _import_user() -> AbstractBaseUser:
 
 
 def _person(row: ImportRow) -> Person:
-    person = Person.objects.filter(cpr_hash=cpr_hash(row.cpr.digits)).first()
-    if person is None:
-        person = Person(
-            cpr_encrypted=cpr_encrypt(row.cpr.digits),
-            cpr_hash=cpr_hash(row.cpr.digits),
-            birth_date=row.cpr.birth_date,
-            sex=Person.Sex.FEMALE if row.cpr.is_female else Person.Sex.MALE,
-        )
-        person.full_clean()
-        person.save()
-    return person
+    return person_get_or_create(cpr=row.cpr.digits)[0]
 
 
 def _employer(row: ImportRow) -> Employer | None:
@@ -513,12 +505,7 @@ def _write_row(row: ImportRow, actor: AbstractBaseUser | None) -> bool:
         case_event_add(
             case=case, actor=actor, kind="imported", text=_("Opdateret ved import af opfølgningsark")
         )
-    try:
-        from cases.services.deadlines import case_deadlines_refresh
-    except ImportError:  # pragma: no cover - until the deadline service is merged
-        pass
-    else:
-        case_deadlines_refresh(case=case)
+    case_deadlines_refresh(case=case)
     return created
 
 
