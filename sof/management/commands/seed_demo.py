@@ -2,7 +2,7 @@ import random
 
 from django.core.management.base import BaseCommand
 
-from cases.demo import seed_employers
+from cases.demo import seed_cases, seed_employers
 from staff.demo import DEMO_PASSWORD, seed_organisation
 
 
@@ -16,6 +16,8 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         logins = seed_organisation(rng)
         employers = seed_employers(rng)
+        demo_cases = seed_cases(rng)
+        self.stdout.write(f"Demo cases created: {demo_cases} (0 when they exist already).")
         self.stdout.write(f"Demo data ready: {len(logins)} staff, {len(employers)} employers.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in logins:
