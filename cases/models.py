@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases import alert_kinds
 from cases.crypto import cpr_decrypt
 from cases.identifiers import validate_cvr
 from staff.geo import validate_postcode
@@ -193,6 +194,12 @@ class Case(models.Model):
             # The deadline sweep (Celery beat, every 15 min): open cases whose next deadline is near or past.
             models.Index(
                 fields=["next_deadline_on"], name="case_open_by_deadline", condition=models.Q(status="open")
+            ),
+            # The deadline sweep: § 56 agreements expiring within 60 days (behind the next deadline).
+            models.Index(
+                fields=["agreement_56_expires_on"],
+                name="case_open_by_agreement_56",
+                condition=models.Q(status="open", agreement_56_expires_on__isnull=False),
             ),
             # Reports: cases by first day of absence (week-13 denominator, period filters).
             models.Index(fields=["first_absence_day"], name="case_by_first_absence_day"),
@@ -443,7 +450,12 @@ class CaseException(models.Model):
 
 
 class Alert(models.Model):
-    """A deadline alert, created exactly once per case, kind and level by the deadline sweep."""
+    """A deadline alert, created by the deadline sweep (cases/services/alerts.py) exactly once per case, kind,
+    due date and level; a caseload alert (no case) exactly once per open episode per consultant.
+
+    `recipient` is the responsible consultant; NULL means the booker queue of the case's team (unassigned
+    cases); escalated alerts go to the team leader. `read_at` is the acknowledgement, `resolved_at` the
+    resolution: by a person (`resolved_by`) or by the sweep when the deadline was met (`resolved_by` NULL)."""
 
     class Level(models.TextChoices):
         DUE_SOON = "due_soon", _("Forfalder snart")
@@ -458,16 +470,42 @@ class Alert(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
     )
+    # The consultant an alert without a case is about (caseload above target); shown to the leader.
+    about_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vedrører medarbejder"),
+    )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     read_at = models.DateTimeField(_("læst"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("løst"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("løst af"),
+    )
 
     class Meta:
         verbose_name = _("påmindelse")
         verbose_name_plural = _("påmindelser")
         constraints = [
-            # Exactly once per case, kind and level, whatever workers or repeated beats do.
-            models.UniqueConstraint(fields=["case", "kind", "level"], name="alert_once_per_case_kind_level"),
+            # Exactly once per case, kind, due date and level, whatever workers or repeated beats do. The due
+            # date is part of the key because some deadlines recur (the next follow-up every 4 weeks).
+            models.UniqueConstraint(
+                fields=["case", "kind", "due_on", "level"], name="alert_once_per_case_kind_due_level"
+            ),
+            # Alerts about a person rather than a case (caseload above target): one open alert at a time.
+            models.UniqueConstraint(
+                fields=["about_user", "kind"],
+                name="alert_one_open_per_person_kind",
+                condition=models.Q(case__isnull=True, resolved_at__isnull=True),
+            ),
         ]
         indexes = [
             # The bell and 'Mine opgaver': a person's unresolved alerts.
@@ -476,7 +514,103 @@ class Alert(models.Model):
                 name="alert_open_by_recipient",
                 condition=models.Q(resolved_at__isnull=True),
             ),
+            # The morning digest: alerts created since a person's previous digest.
+            models.Index(fields=["created_at"], name="alert_by_created_at"),
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.get_level_display()} {self.due_on:%d-%m-%Y}"
+        return f"{self.kind_label} {self.get_level_display()} {self.due_on:%d-%m-%Y}"
+
+    @property
+    def kind_label(self) -> str:
+        return alert_kinds.label(self.kind)
+
+    @property
+    def absence_week(self) -> int | None:
+        """The absence week the due date falls in (None for alerts without a case)."""
+        return self.case.absence_week(self.due_on) if self.case_id else None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.level in {self.Level.OVERDUE, self.Level.ESCALATED}
+
+
+class AlertSettings(models.Model):
+    """Alert lead times the administrator sets in the admin; one row (created on first use)."""
+
+    first_meeting_lead_working_days = models.PositiveSmallIntegerField(
+        _("advar om ikke-booket første møde (arbejdsdage før udgangen af uge 8)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    due_soon_working_days = models.PositiveSmallIntegerField(
+        _("'forfalder snart' (arbejdsdage før fristen)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+
+    class Meta:
+        verbose_name = _("indstillinger for påmindelser")
+        verbose_name_plural = _("indstillinger for påmindelser")
+
+    def __str__(self):
+        return str(_("Indstillinger for påmindelser"))
+
+    @classmethod
+    def current(cls) -> "AlertSettings":
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class AlertDigest(models.Model):
+    """One e-mail per person per morning (or per week for leaders' summaries). The row is created before the
+    mail is sent and covers the alerts created in [covers_from, covers_until); `sent_at` is set in the same
+    transaction that sends, under a row lock, so a retried task never mails twice."""
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", _("Morgenoversigt")
+        WEEKLY = "weekly", _("Ugeoversigt for ledere")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_digests"
+    )
+    kind = models.CharField(_("art"), max_length=10, choices=Kind.choices, default=Kind.DAILY)
+    digest_date = models.DateField(_("dato"))
+    covers_from = models.DateTimeField(null=True, blank=True)
+    covers_until = models.DateTimeField()
+    alert_count = models.PositiveIntegerField(_("antal påmindelser"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
+    last_error = models.CharField(_("seneste fejl"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mailoversigt")
+        verbose_name_plural = _("e-mailoversigter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "digest_date"], name="alert_digest_once_per_person_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.digest_date:%d-%m-%Y}"
+
+
+class SweepRun(models.Model):
+    """Every deadline sweep is recorded, so /healthz and the leader see when it last ran."""
+
+    started_at = models.DateTimeField(_("startet"))
+    finished_at = models.DateTimeField(_("afsluttet"), null=True, blank=True)
+    as_of = models.DateTimeField(_("kørt pr."))
+    created = models.PositiveIntegerField(_("oprettede påmindelser"), default=0)
+    resolved = models.PositiveIntegerField(_("løste påmindelser"), default=0)
+    failed = models.PositiveIntegerField(_("fejlede trin"), default=0)
+
+    class Meta:
+        verbose_name = _("fristkørsel")
+        verbose_name_plural = _("fristkørsler")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["-started_at"], name="sweep_run_latest")]
+
+    def __str__(self):
+        return f"{self.started_at:%d-%m-%Y %H:%M}"

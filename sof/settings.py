@@ -8,6 +8,7 @@ system, so a real worker and beat enforce deadlines without any server.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,8 @@ DATABASES = {"default": _read("DATABASE_URL", _database, default=f"sqlite:///{VA
 CELERY_BROKER_URL = _read("CELERY_BROKER_URL", env.str, default="filesystem://")
 EMAIL_CONFIG = _read("EMAIL_URL", env.email_url, default="consolemail://")
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, default="jobcenter@example.dk")
+# Absolute links in e-mails (the digests link to 'Mine opgaver').
+SOF_BASE_URL = _read("BASE_URL", env.str, default="http://127.0.0.1:8000")
 CPR_ENCRYPTION_KEYS = _read("CPR_ENCRYPTION_KEYS", env.list, default=[])
 CPR_HASH_KEY = _read("CPR_HASH_KEY", env.str, default="")
 SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", _strict_bool, default=not DEBUG)
@@ -204,7 +207,24 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 # One beat schedule for the whole product; each entry says when and why.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Deadline sweep (cases/services/alerts.py): creates each alert once as deadlines come near or pass.
+    # Every 15 minutes so a case registered or a deadline moved during the day is alerted the same day; it
+    # selects `next_deadline_on <= horizon`, so a missed run loses nothing.
+    "deadline-sweep": {"task": "cases.deadline_sweep", "schedule": crontab(minute="*/15")},
+    # Morning digest: one e-mail per person with the alerts since the last one, before the working day
+    # starts. Monday to Friday 07:00; the task itself skips Danish public holidays (holidays package).
+    "morning-digest": {
+        "task": "cases.morning_digest",
+        "schedule": crontab(minute=0, hour=7, day_of_week="1-5"),
+    },
+    # Leaders' weekly summary for the Monday case review: overdue deadlines, escalations, pending exceptions
+    # and caseloads above target. Monday 07:30, after the morning digest.
+    "weekly-leader-summary": {
+        "task": "cases.weekly_leader_summary",
+        "schedule": crontab(minute=30, hour=7, day_of_week="1"),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -42,10 +42,29 @@ def _broker_ok() -> bool:
         return False
 
 
+def _deadline_sweep_status() -> dict:
+    """When the deadline sweep last ran; 'late' when not within the hour (worker or beat down). A warning
+    only: the web app itself is healthy, so it does not turn the status code to 503."""
+    from cases.selectors.alerts import last_sweep_run, sweep_is_late
+
+    try:
+        last = last_sweep_run()
+        return {
+            "deadline_sweep": "late" if sweep_is_late() else "ok",
+            "deadline_sweep_last_run": last.started_at.isoformat() if last else None,
+        }
+    except Exception:
+        logger.exception("Health check: cannot read the deadline sweep's runs")
+        return {"deadline_sweep": "unknown", "deadline_sweep_last_run": None}
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and broker status for load balancers and docker compose: 200 when both answer, else 503."""
+    """Database and broker status for load balancers and docker compose: 200 when both answer, else 503.
+    Also when the deadline sweep last ran, with a warning when it is late."""
     status = {"database": _database_ok(), "broker": _broker_ok()}
     body = {name: "ok" if ok else "down" for name, ok in status.items()}
+    if status["database"]:
+        body.update(_deadline_sweep_status())
     return JsonResponse(body, status=200 if all(status.values()) else 503)

@@ -1,0 +1,63 @@
+"""'Mine opgaver' and the bell: thin views over cases/selectors/alerts.py and cases/services/alerts.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import alert_kinds
+from cases.selectors import alerts as alert_selectors
+from cases.services import alerts as alert_services
+
+
+def _get_alert_for_user(request, alert_id: int):
+    alert = alert_selectors.alert_get_for_user(user=request.user, alert_id=alert_id)
+    if alert is None:
+        raise Http404
+    return alert
+
+
+@login_required
+def my_alerts(request):
+    alerts = alert_selectors.alert_list_for_user(user=request.user)
+    return render(
+        request,
+        "cases/my_alerts.html",
+        {
+            "alerts": alerts,
+            "reassessment_kind": alert_kinds.deadlines.REASSESSMENT,
+            "extension_grounds": alert_kinds.REASSESSMENT_EXTENSION_GROUNDS,
+        },
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def alert_bell(request):
+    """The unread count, loaded by htmx into the navigation bar of every page (so page query budgets are
+    unaffected: this costs its own request)."""
+    return render(
+        request, "cases/_alert_bell.html", {"unread": alert_selectors.alert_unread_count(user=request.user)}
+    )
+
+
+@require_POST
+@login_required
+def alert_acknowledge(request, alert_id: int):
+    alert = _get_alert_for_user(request, alert_id)
+    alert_services.alert_acknowledge(alert=alert, user=request.user)
+    messages.success(request, _("Påmindelsen er markeret som læst."))
+    return redirect("cases:my_alerts")
+
+
+@require_POST
+@login_required
+def alert_resolve(request, alert_id: int):
+    alert = _get_alert_for_user(request, alert_id)
+    alert_services.alert_resolve(alert=alert, user=request.user)
+    messages.success(request, _("Påmindelsen er markeret som løst."))
+    return redirect("cases:my_alerts")

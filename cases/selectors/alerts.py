@@ -1,0 +1,129 @@
+"""Reads for deadline alerts: what the sweep looks at, and who sees which alert.
+
+Who sees an alert: its recipient; an alert without recipient belongs to the booker queue of the case's team
+(unassigned cases), so every booker of that team sees it (and every booker when the case has no team yet).
+"""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Alert, AlertDigest, Case, CaseException, Conversation, SweepRun
+from staff.models import StaffMember
+from staff.roles import Role, roles_of
+
+
+def _visible_q(user: AbstractBaseUser) -> Q:
+    visible = Q(recipient=user)
+    if Role.BOOKER in roles_of(user):
+        team_id = StaffMember.objects.filter(user=user).values_list("team_id", flat=True).first()
+        queue = Q(recipient__isnull=True, case__isnull=False)
+        visible |= queue & (Q(case__team__isnull=True) | Q(case__team_id=team_id))
+    return visible
+
+
+def alert_list_for_user(*, user: AbstractBaseUser, include_resolved: bool = False) -> QuerySet[Alert]:
+    """'Mine opgaver': the alerts the user must act on, what is most urgent first."""
+    alerts = Alert.objects.filter(_visible_q(user))
+    if not include_resolved:
+        alerts = alerts.filter(resolved_at__isnull=True)
+    return alerts.select_related("case__person", "case__employer", "about_user").order_by(
+        "due_on", "case_id", "kind", "level"
+    )
+
+
+def alert_unread_count(*, user: AbstractBaseUser) -> int:
+    """The bell: unresolved alerts the user has not acknowledged."""
+    return Alert.objects.filter(_visible_q(user), resolved_at__isnull=True, read_at__isnull=True).count()
+
+
+def alert_get_for_user(*, user: AbstractBaseUser, alert_id: int) -> Alert | None:
+    return Alert.objects.filter(_visible_q(user), pk=alert_id).first()
+
+
+def alerts_for_digest(*, digest: AlertDigest) -> QuerySet[Alert]:
+    """The alerts a daily digest mails: visible to its recipient, created in its window, still open."""
+    alerts = Alert.objects.filter(
+        _visible_q(digest.recipient), created_at__lt=digest.covers_until, resolved_at__isnull=True
+    )
+    if digest.covers_from is not None:
+        alerts = alerts.filter(created_at__gte=digest.covers_from)
+    return alerts.select_related("case").order_by("due_on", "case_id", "kind", "level")
+
+
+# --- What the sweep reads (all on stored, indexed columns; `<=`, never `==`, so a missed run loses nothing).
+
+
+def cases_with_deadline_by(*, day: dt.date) -> QuerySet[Case]:
+    """Open cases whose stored next deadline falls on or before `day` (index case_open_by_deadline)."""
+    return Case.objects.filter(
+        status=Case.Status.OPEN, next_deadline_on__isnull=False, next_deadline_on__lte=day
+    ).exclude(next_deadline_kind="")
+
+
+def cases_with_agreement_56_expiring_by(*, day: dt.date) -> QuerySet[Case]:
+    """Open cases whose § 56 agreement expires on or before `day` (index case_open_by_agreement_56)."""
+    return Case.objects.filter(
+        status=Case.Status.OPEN, agreement_56_expires_on__isnull=False, agreement_56_expires_on__lte=day
+    )
+
+
+def cases_without_first_meeting(*, absence_from: dt.date, absence_to: dt.date) -> QuerySet[Case]:
+    """Open cases with an employer, not (yet) category 1, no first meeting booked and no conversation held,
+    whose first day of absence lies in [absence_from, absence_to] (index case_by_first_absence_day)."""
+    return (
+        Case.objects.filter(
+            status=Case.Status.OPEN,
+            employer__isnull=False,
+            first_meeting_planned_on__isnull=True,
+            first_absence_day__gte=absence_from,
+            first_absence_day__lte=absence_to,
+        )
+        .exclude(category=1)
+        .exclude(Exists(Conversation.objects.filter(case=OuterRef("pk"))))
+    )
+
+
+def exceptions_pending_since(*, proposed_before: dt.datetime) -> QuerySet[CaseException]:
+    """Exceptions still waiting for a decision, proposed before a moment (index exception_pending)."""
+    return CaseException.objects.filter(
+        status=CaseException.Status.PENDING, proposed_at__lt=proposed_before, case__status=Case.Status.OPEN
+    )
+
+
+def consultants_above_caseload_target() -> QuerySet[StaffMember]:
+    """Consultants with more open cases than their caseload target (annotated `open_cases`)."""
+    return (
+        StaffMember.objects.filter(user__is_active=True, user__groups__name=Role.CONSULTANT)
+        .annotate(open_cases=Count("user__cases", filter=Q(user__cases__status=Case.Status.OPEN)))
+        .filter(open_cases__gt=F("caseload_target"))
+        .values("user_id", "team__department_id", "open_cases", "caseload_target")
+    )
+
+
+def leaders_by_department() -> dict[int, int]:
+    """The team leader per department: the first active user with the leader role (lowest id, stable)."""
+    leaders: dict[int, int] = {}
+    rows = (
+        StaffMember.objects.filter(user__is_active=True, user__groups__name=Role.LEADER, team__isnull=False)
+        .order_by("user_id")
+        .values_list("team__department_id", "user_id")
+    )
+    for department_id, user_id in rows:
+        leaders.setdefault(department_id, user_id)
+    return leaders
+
+
+def last_sweep_run() -> SweepRun | None:
+    return SweepRun.objects.order_by("-started_at").first()
+
+
+SWEEP_LATE_AFTER = dt.timedelta(hours=1)
+
+
+def sweep_is_late(*, now: dt.datetime | None = None) -> bool:
+    """True when no deadline sweep has started within the last hour (or none ever ran)."""
+    last = last_sweep_run()
+    return last is None or last.started_at < (now or timezone.now()) - SWEEP_LATE_AFTER

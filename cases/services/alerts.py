@@ -1,0 +1,539 @@
+"""Deadline alerts: the sweep that creates them, acknowledging and resolving them, and the e-mail digests.
+
+The sweep (Celery beat, every 15 minutes; `manage.py run_deadline_sweep`) reads stored, indexed columns only
+(`next_deadline_on <= day`, never `== today`, so a missed run loses nothing), turns them into *signals*
+(case, kind, due date, level, recipient) and claims each signal once: the INSERT of an Alert row is the claim,
+guarded by the unique constraint alert_once_per_case_kind_due_level and made in its own savepoint, so two
+workers or a repeated beat create each alert exactly once. A signal that has gone (deadline met, case closed,
+next level reached) resolves its open alert; the rule arithmetic itself stays in visitation/deadlines.py.
+
+Levels of a deadline due on day X (today T):
+- due soon: from the N-th working day before X (N admin-set, default 5; § 56 expiry 60 days before,
+  re-assessment 4 weeks before), so a working day always remains before a legal deadline;
+- due today: from the last working day on or before X (a Sunday deadline is "due today" on Friday);
+- overdue: T > X; escalated: T > X + 7 days, sent also to the team leader (the consultant keeps the overdue).
+
+Recipients: the responsible consultant; an unassigned case's alerts have no recipient and belong to the booker
+queue of the case's team (every booker of that team sees them); escalations and exception decisions go to the
+team leader (a user with the leader role in the case's team's department, the lowest id when several).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases import alert_kinds
+from cases.models import Alert, AlertDigest, AlertSettings, Case, SweepRun
+from cases.selectors import alerts as alert_selectors
+from staff.roles import Role
+from visitation import deadlines
+from visitation.deadlines import is_working_day, last_working_day_before
+from visitation.models import RuleSet
+
+logger = logging.getLogger(__name__)
+
+ESCALATION_AFTER_DAYS = 7  # overdue by more than 7 days: the team leader is told as well
+EXCEPTION_DECISION_WORKING_DAYS = 5
+# Kinds whose "due soon" comes a fixed number of calendar days ahead instead of N working days.
+DUE_SOON_CALENDAR_DAYS = {
+    deadlines.AGREEMENT_56_EXPIRY: 60,  # the municipality reminds before a § 56 agreement expires
+    deadlines.REASSESSMENT: 28,  # "re-assessment in 4 weeks": time to consider a § 27 extension
+}
+MAX_DIGEST_ATTEMPTS = 6
+Level = Alert.Level
+
+
+# --- Working days (the holiday calendar is the rulebook's: visitation.deadlines.is_working_day)
+
+
+def working_days_before(day: dt.date, count: int) -> dt.date:
+    """The `count`-th working day before `day` (the day itself not counted)."""
+    for _step in range(count):
+        day = last_working_day_before(day, inclusive=False)
+    return day
+
+
+def add_working_days(day: dt.date, count: int) -> dt.date:
+    """The `count`-th working day after `day` (the day itself not counted)."""
+    for _step in range(count):
+        day += dt.timedelta(days=1)
+        while not is_working_day(day):
+            day += dt.timedelta(days=1)
+    return day
+
+
+def due_soon_from(*, kind: str, due_on: dt.date, lead_working_days: int) -> dt.date:
+    if kind in DUE_SOON_CALENDAR_DAYS:
+        return due_on - dt.timedelta(days=DUE_SOON_CALENDAR_DAYS[kind])
+    return working_days_before(due_on, lead_working_days)
+
+
+def alert_levels(*, due_on: dt.date, today: dt.date, soon_from: dt.date) -> list[str]:
+    """The levels an open deadline has reached today (pure). Past the escalation point the consultant's
+    'overdue' stays alongside the leader's 'escalated'."""
+    if today > due_on + dt.timedelta(days=ESCALATION_AFTER_DAYS):
+        return [Level.OVERDUE, Level.ESCALATED]
+    if today > due_on:
+        return [Level.OVERDUE]
+    if today >= last_working_day_before(due_on):
+        return [Level.DUE_TODAY]
+    if today >= soon_from:
+        return [Level.DUE_SOON]
+    return []
+
+
+# --- Signals: what should exist as an (open) alert today
+
+
+@dataclass(frozen=True)
+class AlertSignal:
+    kind: str
+    level: str
+    due_on: dt.date
+    case_id: int | None = None
+    recipient_id: int | None = None
+    about_user_id: int | None = None
+
+    @property
+    def key(self) -> tuple:
+        return _key(self.case_id, self.kind, self.due_on, self.level, self.about_user_id)
+
+
+def _key(case_id, kind, due_on, level, about_user_id) -> tuple:
+    if case_id is None:  # one open alert per person and kind (alert_one_open_per_person_kind)
+        return ("person", about_user_id, kind)
+    return ("case", case_id, kind, due_on, level)
+
+
+@dataclass
+class SweepResult:
+    created: int = 0
+    resolved: int = 0
+    reopened: int = 0
+    failed: int = 0
+    signals: int = 0
+    created_ids: list[int] = field(default_factory=list)
+
+
+def _department_of(row: dict) -> int | None:
+    return row.get("team__department_id") or row.get("consultant__staff__team__department_id")
+
+
+_CASE_FIELDS = ("id", "consultant_id", "team__department_id", "consultant__staff__team__department_id")
+
+
+def _deadline_signals(
+    *, kind: str, due_on: dt.date, row: dict, today: dt.date, lead: int, leaders: dict[int, int]
+) -> list[AlertSignal]:
+    soon_from = due_soon_from(kind=kind, due_on=due_on, lead_working_days=lead)
+    signals = []
+    for level in alert_levels(due_on=due_on, today=today, soon_from=soon_from):
+        recipient_id = row["consultant_id"]
+        if level == Level.ESCALATED:
+            department_id = _department_of(row)
+            recipient_id = leaders.get(department_id) if department_id else None
+            if recipient_id is None:
+                # No leader to escalate to: the consultant (or the booker queue) keeps it, and it is logged.
+                logger.warning("No team leader for case %s: escalation stays with the consultant", row["id"])
+                recipient_id = row["consultant_id"]
+        signals.append(
+            AlertSignal(kind=kind, level=level, due_on=due_on, case_id=row["id"], recipient_id=recipient_id)
+        )
+    return signals
+
+
+def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[AlertSignal]:
+    """Every alert that should be open today, read from stored columns (see the module docstring)."""
+    config = AlertSettings.current()
+    lead = config.due_soon_working_days
+    leaders = alert_selectors.leaders_by_department()
+    signals: list[AlertSignal] = []
+
+    # 1. The stored next deadline of each open case (the rulebook's kinds).
+    horizon = max(
+        add_working_days(today, lead), today + dt.timedelta(days=max(DUE_SOON_CALENDAR_DAYS.values()))
+    )
+    for row in alert_selectors.cases_with_deadline_by(day=horizon).values(
+        *_CASE_FIELDS, "next_deadline_on", "next_deadline_kind"
+    ):
+        signals += _deadline_signals(
+            kind=row["next_deadline_kind"], due_on=row["next_deadline_on"], row=row, today=today,
+            lead=lead, leaders=leaders,
+        )  # fmt: skip
+
+    # 2. § 56 agreements expiring within 60 days, even while an earlier deadline is the case's next one.
+    expiry_horizon = today + dt.timedelta(days=DUE_SOON_CALENDAR_DAYS[deadlines.AGREEMENT_56_EXPIRY])
+    for row in alert_selectors.cases_with_agreement_56_expiring_by(day=expiry_horizon).values(
+        *_CASE_FIELDS, "agreement_56_expires_on"
+    ):
+        signals += _deadline_signals(
+            kind=deadlines.AGREEMENT_56_EXPIRY, due_on=row["agreement_56_expires_on"], row=row,
+            today=today, lead=lead, leaders=leaders,
+        )  # fmt: skip
+
+    # 3. First meeting not booked N working days before the end of week 8 (N admin-set, default 10).
+    meeting_lead = config.first_meeting_lead_working_days
+    weeks = list(RuleSet.objects.values_list("first_follow_up_week", flat=True)) or [8]
+    span = (add_working_days(today, meeting_lead) - today).days
+    absence_from = today - dt.timedelta(days=7 * max(weeks) - 1)  # the end of week n is still ahead
+    absence_to = today + dt.timedelta(days=span) - dt.timedelta(days=7 * min(weeks) - 1)
+    for row in alert_selectors.cases_without_first_meeting(
+        absence_from=absence_from, absence_to=absence_to
+    ).values(*_CASE_FIELDS, "first_absence_day", "rule_set__first_follow_up_week"):
+        end_of_week = deadlines.end_of_week(row["first_absence_day"], row["rule_set__first_follow_up_week"])
+        if working_days_before(end_of_week, meeting_lead) <= today <= end_of_week:
+            signals.append(
+                AlertSignal(
+                    kind=alert_kinds.FIRST_MEETING_NOT_BOOKED,
+                    level=Level.DUE_SOON,
+                    due_on=end_of_week,
+                    case_id=row["id"],
+                    recipient_id=row["consultant_id"],
+                )  # fmt: skip
+            )
+
+    # 4. Exceptions pending a decision more than 5 working days: to the leader who decides.
+    now = now or timezone.now()
+    for row in alert_selectors.exceptions_pending_since(
+        proposed_before=now - dt.timedelta(days=EXCEPTION_DECISION_WORKING_DAYS)
+    ).values(
+        "case_id", "proposed_at", "case__team__department_id", "case__consultant__staff__team__department_id"
+    ):
+        decide_by = add_working_days(timezone.localdate(row["proposed_at"]), EXCEPTION_DECISION_WORKING_DAYS)
+        department_id = (
+            row["case__team__department_id"] or row["case__consultant__staff__team__department_id"]
+        )
+        leader_id = leaders.get(department_id)
+        if today > decide_by and leader_id is not None:
+            signals.append(
+                AlertSignal(
+                    kind=alert_kinds.EXCEPTION_PENDING,
+                    level=Level.OVERDUE,
+                    due_on=decide_by,
+                    case_id=row["case_id"],
+                    recipient_id=leader_id,
+                )  # fmt: skip
+            )
+
+    # 5. Consultants above their caseload target: one open alert per consultant, to the leader.
+    for row in alert_selectors.consultants_above_caseload_target():
+        leader_id = leaders.get(row["team__department_id"])
+        if leader_id is not None:
+            signals.append(
+                AlertSignal(
+                    kind=alert_kinds.CASELOAD_ABOVE_TARGET,
+                    level=Level.OVERDUE,
+                    due_on=today,
+                    recipient_id=leader_id,
+                    about_user_id=row["user_id"],
+                )  # fmt: skip
+            )
+
+    # One signal per key (a § 56 expiry may arrive both as the next deadline and from its own column).
+    return list({signal.key: signal for signal in signals}.values())
+
+
+# --- The sweep
+
+
+def alert_create_once(*, signal: AlertSignal) -> Alert | None:
+    """Claim one signal: INSERT its alert in a savepoint; the unique constraints make a second claim (another
+    worker, a repeated beat) fail harmlessly. Returns the new alert, or None when it already existed."""
+    try:
+        with transaction.atomic():
+            return Alert.objects.create(
+                case_id=signal.case_id,
+                kind=signal.kind,
+                level=signal.level,
+                due_on=signal.due_on,
+                recipient_id=signal.recipient_id,
+                about_user_id=signal.about_user_id,
+            )
+    except IntegrityError:
+        return None
+
+
+def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
+    """One run of the sweep: create the missing alerts, resolve those whose signal has gone, record the run.
+    Not one transaction: every claim commits on its own, so a worker killed halfway loses nothing done and the
+    next run finishes the rest without duplicates."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    run = SweepRun.objects.create(started_at=timezone.now(), as_of=now)
+    result = SweepResult()
+
+    signals = alert_signals(today=today, now=now)
+    result.signals = len(signals)
+    wanted = {signal.key: signal for signal in signals}
+
+    # Alerts that exist: every alert on an open case, and the open alerts about a person.
+    existing: dict[tuple, dict] = {}
+    for row in Alert.objects.filter(
+        Q(case__status=Case.Status.OPEN) | Q(case__isnull=True, resolved_at__isnull=True)
+    ).values("id", "case_id", "kind", "due_on", "level", "about_user_id", "recipient_id", "resolved_at",
+             "resolved_by_id"):  # fmt: skip
+        existing[_key(row["case_id"], row["kind"], row["due_on"], row["level"], row["about_user_id"])] = row
+
+    for key, signal in wanted.items():
+        row = existing.get(key)
+        try:
+            if row is None:
+                alert = alert_create_once(signal=signal)
+                if alert is not None:
+                    result.created += 1
+                    result.created_ids.append(alert.pk)
+            elif row["resolved_at"] is not None and row["resolved_by_id"] is None:
+                # Resolved by an earlier sweep, and the deadline is back as the next one: open it again.
+                result.reopened += Alert.objects.filter(
+                    pk=row["id"], resolved_at__isnull=False, resolved_by__isnull=True
+                ).update(resolved_at=None)
+            elif row["resolved_at"] is None and row["recipient_id"] != signal.recipient_id:
+                # The case was assigned (or handed over): the open alert follows it.
+                Alert.objects.filter(pk=row["id"], resolved_at__isnull=True).update(
+                    recipient_id=signal.recipient_id
+                )
+        except Exception:
+            logger.exception("Deadline sweep: alert %s failed", key)
+            result.failed += 1
+
+    # Signals that have gone: the deadline was met, moved or superseded by the next level.
+    gone = [row["id"] for key, row in existing.items() if row["resolved_at"] is None and key not in wanted]
+    if gone:
+        result.resolved += Alert.objects.filter(pk__in=gone, resolved_at__isnull=True).update(resolved_at=now)
+    # Alerts on cases closed since the last run.
+    result.resolved += Alert.objects.filter(resolved_at__isnull=True, case__status=Case.Status.CLOSED).update(
+        resolved_at=now
+    )
+
+    SweepRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), created=result.created, resolved=result.resolved, failed=result.failed
+    )
+    logger.info(
+        "Deadline sweep as of %s: signals=%s created=%s resolved=%s reopened=%s failed=%s",
+        now.isoformat(), result.signals, result.created, result.resolved, result.reopened, result.failed,
+    )  # fmt: skip
+    return result
+
+
+# --- Acknowledge and resolve (Mine opgaver)
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert: Alert, user) -> Alert:
+    """Mark as read: the bell stops counting it; it stays on the list until resolved."""
+    Alert.objects.filter(pk=alert.pk, read_at__isnull=True).update(read_at=timezone.now())
+    alert.refresh_from_db()
+    return alert
+
+
+@transaction.atomic
+def alert_resolve(*, alert: Alert, user) -> Alert:
+    """Done: off the list. A deadline still open keeps counting: the leader is told 7 days after it."""
+    now = timezone.now()
+    Alert.objects.filter(pk=alert.pk, resolved_at__isnull=True).update(
+        resolved_at=now, resolved_by=user, read_at=alert.read_at or now
+    )
+    alert.refresh_from_db()
+    return alert
+
+
+# --- E-mail digests: one mail per person per morning, one summary per leader per week
+
+
+class DigestSendFailed(Exception):
+    """Raised after the failed attempt is recorded, so that the Celery task retries with backoff."""
+
+
+def _digest_recipients(kind: str):
+    roles = [Role.LEADER] if kind == AlertDigest.Kind.WEEKLY else [Role.CONSULTANT, Role.BOOKER, Role.LEADER]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=roles)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _enqueue_digest(digest_id: int) -> None:
+    """Runs on commit. With the broker down the web app and the beat task keep going: the failure is logged
+    and the sweep's requeue step sends the digest later (alert_digests_requeue)."""
+    from cases.tasks import send_alert_digest
+
+    try:
+        send_alert_digest.delay(digest_id)
+    except Exception:
+        logger.exception("Could not enqueue alert digest %s; the deadline sweep will retry", digest_id)
+
+
+@transaction.atomic
+def alert_digests_prepare(*, now: dt.datetime | None = None, kind: str = AlertDigest.Kind.DAILY) -> list[int]:
+    """Create today's digest rows and enqueue their sending on commit. Skips Danish holidays (and weekends):
+    the next working day's digest covers everything since the last one, so nothing is lost."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if not is_working_day(today):
+        logger.info("No %s digest on %s: not a Danish working day", kind, today.isoformat())
+        return []
+    created = []
+    for user in _digest_recipients(kind):
+        if AlertDigest.objects.filter(recipient=user, kind=kind, digest_date=today).exists():
+            continue
+        previous = (
+            AlertDigest.objects.filter(recipient=user, kind=kind, digest_date__lt=today)
+            .order_by("-digest_date")
+            .first()
+        )
+        digest = AlertDigest(
+            recipient=user,
+            kind=kind,
+            digest_date=today,
+            covers_from=previous.covers_until if previous else None,
+            covers_until=now,
+        )
+        if kind == AlertDigest.Kind.DAILY:
+            digest.alert_count = alert_selectors.alerts_for_digest(digest=digest).count()
+            if digest.alert_count == 0:
+                continue  # nothing new: no mail (and the next digest's window starts at the previous one)
+        try:
+            with transaction.atomic():
+                digest.save()
+        except IntegrityError:
+            continue  # a parallel run made it
+        created.append(digest.pk)
+        transaction.on_commit(lambda digest_id=digest.pk: _enqueue_digest(digest_id))
+    return created
+
+
+def alert_digests_requeue(*, now: dt.datetime | None = None) -> list[int]:
+    """Enqueue again the digests of the last two days that are still unsent an hour after creation (the broker
+    was down, or the worker died): the row lock in alert_digest_send makes a duplicate enqueue harmless."""
+    now = now or timezone.now()
+    stuck = list(
+        AlertDigest.objects.filter(
+            sent_at__isnull=True,
+            attempts__lt=MAX_DIGEST_ATTEMPTS,
+            created_at__lt=now - dt.timedelta(hours=1),
+            digest_date__gte=timezone.localdate(now) - dt.timedelta(days=2),
+        ).values_list("pk", flat=True)
+    )
+    for digest_id in stuck:
+        transaction.on_commit(lambda digest_id=digest_id: _enqueue_digest(digest_id))
+    return stuck
+
+
+def _absolute(path: str) -> str:
+    return settings.SOF_BASE_URL.rstrip("/") + path
+
+
+def _daily_message(digest: AlertDigest) -> EmailMessage | None:
+    alerts = list(alert_selectors.alerts_for_digest(digest=digest))
+    if not alerts:
+        return None
+    # No CPR number, no name and no health information: kind, level, due date, absence week and a link.
+    intro = ngettext(
+        "Du har %(count)s ny påmindelse om frister:", "Du har %(count)s nye påmindelser om frister:", len(alerts)
+    )
+    lines = [intro % {"count": len(alerts)}, ""]
+    for alert in alerts:
+        week = ""
+        if alert.case is not None:
+            week = " " + _("(uge %(week)s)") % {"week": alert.case.absence_week(alert.due_on)}
+        lines.append(
+            f"- {alert_kinds.label(alert.kind)}: {alert.get_level_display().lower()}, "
+            + _("frist %(date)s") % {"date": f"{alert.due_on:%d-%m-%Y}"}
+            + week
+        )
+    lines += ["", _("Se og kvittér i Mine opgaver: %(url)s") % {"url": _absolute(reverse("cases:my_alerts"))}]
+    subject = _("Påmindelser om frister %(date)s") % {"date": f"{digest.digest_date:%d-%m-%Y}"}
+    return EmailMessage(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [digest.recipient.email])
+
+
+def _weekly_message(digest: AlertDigest) -> EmailMessage:
+    leader = digest.recipient
+    department_id = (
+        type(leader).objects.filter(pk=leader.pk).values_list("staff__team__department_id", flat=True).first()
+    )
+    open_alerts = Alert.objects.filter(resolved_at__isnull=True).filter(
+        Q(case__team__department_id=department_id) | Q(recipient=leader)
+    )
+    by_level = dict(open_alerts.values_list("level").annotate(n=Count("id")).order_by())
+    caseloads = (
+        open_alerts.filter(kind=alert_kinds.CASELOAD_ABOVE_TARGET)
+        .select_related("about_user")
+        .order_by("about_user__first_name")
+    )
+    pending = open_alerts.filter(kind=alert_kinds.EXCEPTION_PENDING).count()
+    last_run = alert_selectors.last_sweep_run()
+    week = digest.digest_date.isocalendar().week
+    lines = [
+        _("Ugeoversigt over frister, uge %(week)s") % {"week": week},
+        "",
+        _("Overskredne frister: %(count)s") % {"count": by_level.get(Level.OVERDUE, 0)},
+        _("Overskredet i mere end 7 dage: %(count)s") % {"count": by_level.get(Level.ESCALATED, 0)},
+        _("Forfalder snart eller i dag: %(count)s")
+        % {"count": by_level.get(Level.DUE_SOON, 0) + by_level.get(Level.DUE_TODAY, 0)},
+        _("Undtagelser, der har ventet på afgørelse i mere end 5 arbejdsdage: %(count)s")
+        % {"count": pending},
+        "",
+        _("Sagsstamme over målet:"),
+    ]
+    lines += [
+        f"- {alert.about_user.get_full_name() or alert.about_user.get_username()}" for alert in caseloads
+    ]
+    if not caseloads:
+        lines.append("- " + _("ingen"))
+    lines += [
+        "",
+        _("Seneste fristkørsel: %(when)s")
+        % {"when": f"{timezone.localtime(last_run.started_at):%d-%m-%Y %H:%M}" if last_run else _("aldrig")},
+        _("Se og kvittér i Mine opgaver: %(url)s") % {"url": _absolute(reverse("cases:my_alerts"))},
+    ]
+    subject = _("Ugeoversigt over frister, uge %(week)s") % {"week": week}
+    return EmailMessage(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [leader.email])
+
+
+def alert_digest_send(*, digest_id: int) -> bool:
+    """Send one digest at most once. The row is locked (SELECT … FOR UPDATE; SQLite's IMMEDIATE transactions
+    serialise writers) and `sent_at` is committed with the send, so a retry or a duplicate task finds it sent.
+    A failed send is recorded and raised as DigestSendFailed for the task's retry with backoff.
+    Returns True when a mail went out."""
+    failure: Exception | None = None
+    with transaction.atomic():
+        digest = AlertDigest.objects.select_for_update().select_related("recipient").get(pk=digest_id)
+        if digest.sent_at is not None:
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            message = (
+                _daily_message(digest) if digest.kind == AlertDigest.Kind.DAILY else _weekly_message(digest)
+            )
+        digest.attempts += 1
+        if message is None:  # everything resolved since the digest was prepared: nothing to say
+            digest.sent_at = timezone.now()
+            digest.alert_count = 0
+            digest.save(update_fields=["attempts", "sent_at", "alert_count"])
+            return False
+        try:
+            message.send(fail_silently=False)
+        except (SMTPException, OSError) as error:
+            failure = error
+            digest.last_error = f"{type(error).__name__}: {error}"[:500]
+            digest.save(update_fields=["attempts", "last_error"])
+        else:
+            digest.sent_at = timezone.now()
+            digest.save(update_fields=["attempts", "sent_at"])
+            return True
+    raise DigestSendFailed(str(failure)) from failure
