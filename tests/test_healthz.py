@@ -8,7 +8,21 @@ def test_healthz_reports_database_and_broker(client, db):
     # Runs against the configured broker: the file-system transport by default, Redis in CI.
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert response.json() == {
+        "database": "ok",
+        "broker": "ok",
+        "deadline_sweep": "late",  # no sweep has run in this empty database: a warning, not a 503
+        "deadline_sweep_last_run": None,
+    }
+
+
+def test_healthz_shows_the_last_deadline_sweep(client, db):
+    from cases.services.alerts import deadline_sweep
+
+    deadline_sweep()
+    body = client.get(reverse("healthz")).json()
+    assert body["deadline_sweep"] == "ok"
+    assert body["deadline_sweep_last_run"] is not None
 
 
 @pytest.fixture
@@ -23,4 +37,4 @@ def unreachable_broker():
 def test_healthz_is_503_when_the_broker_is_down(client, db, unreachable_broker):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "down"}
+    assert response.json()["broker"] == "down"

@@ -33,7 +33,6 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cases import alert_kinds
 from cases.models import Alert, AlertDigest, AlertSettings, Case, SweepRun
@@ -170,9 +169,13 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
         *_CASE_FIELDS, "next_deadline_on", "next_deadline_kind"
     ):
         signals += _deadline_signals(
-            kind=row["next_deadline_kind"], due_on=row["next_deadline_on"], row=row, today=today,
-            lead=lead, leaders=leaders,
-        )  # fmt: skip
+            kind=row["next_deadline_kind"],
+            due_on=row["next_deadline_on"],
+            row=row,
+            today=today,
+            lead=lead,
+            leaders=leaders,
+        )
 
     # 2. § 56 agreements expiring within 60 days, even while an earlier deadline is the case's next one.
     expiry_horizon = today + dt.timedelta(days=DUE_SOON_CALENDAR_DAYS[deadlines.AGREEMENT_56_EXPIRY])
@@ -180,9 +183,13 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
         *_CASE_FIELDS, "agreement_56_expires_on"
     ):
         signals += _deadline_signals(
-            kind=deadlines.AGREEMENT_56_EXPIRY, due_on=row["agreement_56_expires_on"], row=row,
-            today=today, lead=lead, leaders=leaders,
-        )  # fmt: skip
+            kind=deadlines.AGREEMENT_56_EXPIRY,
+            due_on=row["agreement_56_expires_on"],
+            row=row,
+            today=today,
+            lead=lead,
+            leaders=leaders,
+        )
 
     # 3. First meeting not booked N working days before the end of week 8 (N admin-set, default 10).
     meeting_lead = config.first_meeting_lead_working_days
@@ -202,7 +209,7 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
                     due_on=end_of_week,
                     case_id=row["id"],
                     recipient_id=row["consultant_id"],
-                )  # fmt: skip
+                )
             )
 
     # 4. Exceptions pending a decision more than 5 working days: to the leader who decides.
@@ -225,7 +232,7 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
                     due_on=decide_by,
                     case_id=row["case_id"],
                     recipient_id=leader_id,
-                )  # fmt: skip
+                )
             )
 
     # 5. Consultants above their caseload target: one open alert per consultant, to the leader.
@@ -239,7 +246,7 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
                     due_on=today,
                     recipient_id=leader_id,
                     about_user_id=row["user_id"],
-                )  # fmt: skip
+                )
             )
 
     # One signal per key (a § 56 expiry may arrive both as the next deadline and from its own column).
@@ -283,8 +290,17 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     existing: dict[tuple, dict] = {}
     for row in Alert.objects.filter(
         Q(case__status=Case.Status.OPEN) | Q(case__isnull=True, resolved_at__isnull=True)
-    ).values("id", "case_id", "kind", "due_on", "level", "about_user_id", "recipient_id", "resolved_at",
-             "resolved_by_id"):  # fmt: skip
+    ).values(
+        "id",
+        "case_id",
+        "kind",
+        "due_on",
+        "level",
+        "about_user_id",
+        "recipient_id",
+        "resolved_at",
+        "resolved_by_id",
+    ):
         existing[_key(row["case_id"], row["kind"], row["due_on"], row["level"], row["about_user_id"])] = row
 
     for key, signal in wanted.items():
@@ -323,8 +339,13 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     )
     logger.info(
         "Deadline sweep as of %s: signals=%s created=%s resolved=%s reopened=%s failed=%s",
-        now.isoformat(), result.signals, result.created, result.resolved, result.reopened, result.failed,
-    )  # fmt: skip
+        now.isoformat(),
+        result.signals,
+        result.created,
+        result.resolved,
+        result.reopened,
+        result.failed,
+    )
     return result
 
 
@@ -444,10 +465,7 @@ def _daily_message(digest: AlertDigest) -> EmailMessage | None:
     if not alerts:
         return None
     # No CPR number, no name and no health information: kind, level, due date, absence week and a link.
-    intro = ngettext(
-        "Du har %(count)s ny påmindelse om frister:", "Du har %(count)s nye påmindelser om frister:", len(alerts)
-    )
-    lines = [intro % {"count": len(alerts)}, ""]
+    lines = [_("Nye påmindelser om frister: %(count)s") % {"count": len(alerts)}, ""]
     for alert in alerts:
         week = ""
         if alert.case is not None:

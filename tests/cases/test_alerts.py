@@ -33,7 +33,9 @@ def sweep(moment: dt.datetime):
 
 def open_alerts(**filters):
     return set(
-        Alert.objects.filter(resolved_at__isnull=True, **filters).values_list("kind", "level", "recipient__username")
+        Alert.objects.filter(resolved_at__isnull=True, **filters).values_list(
+            "kind", "level", "recipient__username"
+        )
     )
 
 
@@ -109,7 +111,10 @@ def test_hh_alerts_on_the_right_days_and_never_twice(hh_case, consultant, leader
 
     # More than 7 days overdue: the leader of the team's department is told too, the consultant keeps hers.
     assert sweep(at(2017, 10, 23)).created == 1
-    assert open_alerts() == {("first_follow_up", "overdue", "alice"), ("first_follow_up", "escalated", "lars")}
+    assert open_alerts() == {
+        ("first_follow_up", "overdue", "alice"),
+        ("first_follow_up", "escalated", "lars"),
+    }
     assert sweep(at(2017, 10, 23, 9)).created == 0
     assert Alert.objects.count() == 4
     assert SweepRun.objects.count() == 8  # every run is recorded
@@ -156,9 +161,12 @@ def test_user_resolved_alert_is_not_recreated_but_still_escalates(hh_case, consu
 
 def test_unassigned_case_goes_to_the_booker_queue_and_follows_the_assignment(team, consultant, booker):
     case = AlertCaseFactory(
-        consultant=None, team=team, next_deadline_on=HH_WEEK8_END, next_deadline_kind=deadlines.FIRST_FOLLOW_UP,
+        consultant=None,
+        team=team,
+        next_deadline_on=HH_WEEK8_END,
+        next_deadline_kind=deadlines.FIRST_FOLLOW_UP,
         first_meeting_planned_on=dt.date(2017, 10, 12),
-    )  # fmt: skip
+    )
     sweep(at(2017, 10, 9))
     alert = Alert.objects.get()
     assert alert.recipient is None  # the booker queue
@@ -170,11 +178,15 @@ def test_unassigned_case_goes_to_the_booker_queue_and_follows_the_assignment(tea
 
 
 def test_fast_track_meeting_alerts(consultant):
-    # Fast Track requested Monday 4 September 2017: the first conversation within 2 weeks (Monday 18 September).
+    # Fast Track requested Monday 4 September 2017: the first conversation within 2 weeks (Monday 18
+    # September).
     AlertCaseFactory(
-        consultant=consultant, fast_track_requested_on=dt.date(2017, 9, 4), source=Case.Source.FAST_TRACK,
-        next_deadline_on=dt.date(2017, 9, 18), next_deadline_kind=deadlines.FAST_TRACK_MEETING,
-    )  # fmt: skip
+        consultant=consultant,
+        fast_track_requested_on=dt.date(2017, 9, 4),
+        source=Case.Source.FAST_TRACK,
+        next_deadline_on=dt.date(2017, 9, 18),
+        next_deadline_kind=deadlines.FAST_TRACK_MEETING,
+    )
     assert sweep(at(2017, 9, 8)).created == 0
     assert sweep(at(2017, 9, 11)).created == 1  # 5 working days before Monday 18 September
     assert sweep(at(2017, 9, 18)).created == 1
@@ -183,9 +195,11 @@ def test_fast_track_meeting_alerts(consultant):
 
 def test_agreement_56_expiry_behind_an_earlier_deadline(consultant):
     AlertCaseFactory(
-        consultant=consultant, agreement_56_expires_on=dt.date(2018, 3, 1),
-        next_deadline_on=dt.date(2018, 1, 20), next_deadline_kind=deadlines.NEXT_FOLLOW_UP,
-    )  # fmt: skip
+        consultant=consultant,
+        agreement_56_expires_on=dt.date(2018, 3, 1),
+        next_deadline_on=dt.date(2018, 1, 20),
+        next_deadline_kind=deadlines.NEXT_FOLLOW_UP,
+    )
     assert sweep(at(2017, 12, 30)).created == 0  # 61 days before
     assert sweep(at(2017, 12, 31)).created == 1  # within 60 days, while the follow-up is the next deadline
     assert open_alerts() == {("agreement_56_expiry", "due_soon", "alice")}
@@ -193,7 +207,9 @@ def test_agreement_56_expiry_behind_an_earlier_deadline(consultant):
 
 def test_reassessment_alerts_four_weeks_ahead(consultant):
     AlertCaseFactory(
-        consultant=consultant, next_deadline_on=dt.date(2018, 2, 28), next_deadline_kind=deadlines.REASSESSMENT
+        consultant=consultant,
+        next_deadline_on=dt.date(2018, 2, 28),
+        next_deadline_kind=deadlines.REASSESSMENT,
     )
     assert sweep(at(2018, 1, 30)).created == 0
     assert sweep(at(2018, 1, 31)).created == 1
@@ -207,7 +223,9 @@ def test_first_meeting_not_booked_ten_working_days_before_week_8(consultant):
     )
     assert sweep(at(2017, 9, 29)).created == 0
     assert sweep(at(2017, 10, 2)).created == 1
-    assert open_alerts(kind=alert_kinds.FIRST_MEETING_NOT_BOOKED) == {("first_meeting_not_booked", "due_soon", "alice")}
+    assert open_alerts(kind=alert_kinds.FIRST_MEETING_NOT_BOOKED) == {
+        ("first_meeting_not_booked", "due_soon", "alice")
+    }
     # The booker books the meeting: the alert is resolved.
     Case.objects.filter(pk=case.pk).update(first_meeting_planned_on=dt.date(2017, 10, 12))
     sweep(at(2017, 10, 2, 10))
@@ -231,9 +249,11 @@ def test_no_first_meeting_alert_once_a_conversation_is_held(consultant):
 
 def test_category_1_case_open_after_week_8(consultant):
     AlertCaseFactory(
-        consultant=consultant, category=1,
-        next_deadline_on=HH_WEEK8_END, next_deadline_kind=deadlines.CATEGORY1_AFTER_WEEK8,
-    )  # fmt: skip
+        consultant=consultant,
+        category=1,
+        next_deadline_on=HH_WEEK8_END,
+        next_deadline_kind=deadlines.CATEGORY1_AFTER_WEEK8,
+    )
     sweep(at(2017, 10, 16))
     assert open_alerts() == {("category1_after_week8", "overdue", "alice")}
 
@@ -248,7 +268,9 @@ def test_exception_pending_more_than_five_working_days_goes_to_the_leader(consul
     assert sweep(at(2017, 10, 5)).created == 0
     assert sweep(at(2017, 10, 6)).created == 1
     assert open_alerts(kind=alert_kinds.EXCEPTION_PENDING) == {("exception_pending", "overdue", "lars")}
-    CaseException.objects.update(status=CaseException.Status.APPROVED, decided_by=leader, decided_at=at(2017, 10, 6))
+    CaseException.objects.update(
+        status=CaseException.Status.APPROVED, decided_by=leader, decided_at=at(2017, 10, 6)
+    )
     assert sweep(at(2017, 10, 6, 9)).resolved == 1
 
 
@@ -289,19 +311,25 @@ def test_morning_digest_one_mail_per_person_without_cpr(
     hh_case, consultant, leader, eager_celery, django_capture_on_commit_callbacks
 ):
     second = AlertCaseFactory(
-        consultant=consultant, next_deadline_on=dt.date(2017, 10, 10), next_deadline_kind=deadlines.NEXT_FOLLOW_UP,
+        consultant=consultant,
+        next_deadline_on=dt.date(2017, 10, 10),
+        next_deadline_kind=deadlines.NEXT_FOLLOW_UP,
         first_meeting_planned_on=dt.date(2017, 10, 2),
-    )  # fmt: skip
+    )
     sweep(at(2017, 10, 10))  # two alerts for alice
-    with time_machine.travel(at(2017, 10, 11, 7), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(at(2017, 10, 11, 7), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         created = alert_services.alert_digests_prepare()
     assert len(created) == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["alice@jobcenter.example.dk"]
     assert message.subject == "Påmindelser om frister 11-10-2017"
-    assert "Første opfølgningssamtale senest ved udgangen af uge 8: forfalder snart, frist 15-10-2017 (uge 8)" in (
-        message.body
+    assert (
+        "Første opfølgningssamtale senest ved udgangen af uge 8: forfalder snart, frist 15-10-2017 (uge 8)"
+        in (message.body)
     )
     assert "Næste opfølgningssamtale: forfalder i dag, frist 10-10-2017 (uge 8)" in message.body
     for person in (hh_case.person, second.person):
@@ -311,22 +339,31 @@ def test_morning_digest_one_mail_per_person_without_cpr(
     assert AlertDigest.objects.get().sent_at is not None
 
     # A second run the same morning, and a retry of the same digest: no new mail.
-    with time_machine.travel(at(2017, 10, 11, 7, 5), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(at(2017, 10, 11, 7, 5), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert alert_services.alert_digests_prepare() == []
     assert alert_services.alert_digest_send(digest_id=created[0]) is False
     assert len(mail.outbox) == 1
 
     # Next morning: only what is new since (the follow-up became overdue), not yesterday's alerts again.
     sweep(at(2017, 10, 11, 12))
-    with time_machine.travel(at(2017, 10, 12, 7), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(at(2017, 10, 12, 7), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert len(alert_services.alert_digests_prepare()) == 1
     assert len(mail.outbox) == 2
     body = mail.outbox[1].body
-    assert body.startswith("Du har 1 ny påmindelse om frister:")
+    assert body.startswith("Nye påmindelser om frister: 1\n")
     assert "Næste opfølgningssamtale: overskredet, frist 10-10-2017" in body
     assert "Første opfølgningssamtale" not in body
     # The morning after, with nothing new: no mail at all.
-    with time_machine.travel(at(2017, 10, 13, 7), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(at(2017, 10, 13, 7), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert alert_services.alert_digests_prepare() == []
     assert len(mail.outbox) == 2
 
@@ -334,7 +371,10 @@ def test_morning_digest_one_mail_per_person_without_cpr(
 def test_no_digest_on_a_danish_holiday(hh_case, eager_celery, django_capture_on_commit_callbacks):
     sweep(at(2017, 10, 9))
     # Christmas Day 2017 is a Monday.
-    with time_machine.travel(at(2017, 12, 25, 7), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(at(2017, 12, 25, 7), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert alert_services.alert_digests_prepare() == []
     assert mail.outbox == []
 
@@ -376,7 +416,10 @@ def test_failed_send_is_recorded_retried_and_mailed_once(hh_case, settings):
 
 def test_weekly_leader_summary(hh_case, leader, consultant, eager_celery, django_capture_on_commit_callbacks):
     sweep(at(2017, 10, 23))
-    with time_machine.travel(at(2017, 10, 23, 7, 30), tick=False), django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(at(2017, 10, 23, 7, 30), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         alert_services.alert_digests_prepare(kind=AlertDigest.Kind.WEEKLY)
     [message] = mail.outbox
     assert message.to == ["lars@jobcenter.example.dk"]
@@ -385,10 +428,20 @@ def test_weekly_leader_summary(hh_case, leader, consultant, eager_celery, django
 
 
 def test_booker_sees_the_queue_but_not_other_teams(team, other_team, booker):
-    AlertCaseFactory(consultant=None, team=team, next_deadline_on=HH_WEEK8_END, next_deadline_kind="first_follow_up",
-                     first_meeting_planned_on=dt.date(2017, 10, 12))  # fmt: skip
-    AlertCaseFactory(consultant=None, team=other_team, next_deadline_on=HH_WEEK8_END,
-                     next_deadline_kind="first_follow_up", first_meeting_planned_on=dt.date(2017, 10, 12))  # fmt: skip
+    AlertCaseFactory(
+        consultant=None,
+        team=team,
+        next_deadline_on=HH_WEEK8_END,
+        next_deadline_kind="first_follow_up",
+        first_meeting_planned_on=dt.date(2017, 10, 12),
+    )
+    AlertCaseFactory(
+        consultant=None,
+        team=other_team,
+        next_deadline_on=HH_WEEK8_END,
+        next_deadline_kind="first_follow_up",
+        first_meeting_planned_on=dt.date(2017, 10, 12),
+    )
     sweep(at(2017, 10, 9))
     from cases.selectors.alerts import alert_list_for_user, alert_unread_count
 
