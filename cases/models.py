@@ -11,6 +11,7 @@ from cases.crypto import cpr_decrypt
 from cases.identifiers import validate_cvr
 from staff.geo import validate_postcode
 from staff.models import Team
+from visitation.deadlines import kind_label
 from visitation.models import (
     Category,
     ClosingReason,
@@ -218,6 +219,26 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def next_deadline_label(self) -> str:
+        return kind_label(self.next_deadline_kind) if self.next_deadline_kind else ""
+
+    def days_to_next_deadline(self, today: dt.date) -> int | None:
+        """Days left to the stored next deadline; negative when overdue, None when there is none."""
+        if self.next_deadline_on is None:
+            return None
+        return (self.next_deadline_on - today).days
+
+    def deadline_light(self, today: dt.date) -> str:
+        """The traffic light of 'Mine sager': green more than 10 days left, amber 10 or fewer, red overdue
+        ("" without a deadline). The page also says it in words (WCAG: never colour alone)."""
+        days_left = self.days_to_next_deadline(today)
+        if days_left is None:
+            return ""
+        if days_left < 0:
+            return "red"
+        return "amber" if days_left <= 10 else "green"
 
 
 class CaseEvent(models.Model):

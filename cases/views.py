@@ -1,9 +1,137 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from cases.forms import CaseRegisterForm, MyCasesFilterForm
+from cases.models import Case, Employer
+from cases.selectors.cases import case_list_for_consultant, case_visible_filter
+from cases.selectors.deadlines import case_deadlines
+from cases.services.cases import case_register
+from cases.services.employers import employer_get_or_create
 from staff.decorators import role_required
-from staff.roles import Role
+from staff.roles import Role, has_role
+
+
+def _get_case_for_user(request, uuid) -> Case:
+    """The case with this UUID if the signed-in user may open it, else 404 (whether or not it exists, so
+    nobody learns of cases they may not see). Consultants: their own and their team's cases; leaders: their
+    department's cases and the unallocated intake; bookers only through the booking app; administrators none.
+    """
+    allowed = case_visible_filter(user=request.user)
+    if allowed is None:
+        raise Http404
+    return get_object_or_404(
+        Case.objects.filter(allowed).select_related(
+            "person", "employer", "consultant", "team", "rule_set", "closing_reason"
+        ),
+        uuid=uuid,
+    )
 
 
 @role_required(Role.CONSULTANT)
 def my_cases(request):
-    return render(request, "cases/my_cases.html")
+    filters = MyCasesFilterForm(request.GET or None)
+    category, unvisited, status = None, False, Case.Status.OPEN
+    if filters.is_valid():
+        chosen = filters.cleaned_data["category"]
+        unvisited = chosen == "none"
+        category = int(chosen) if chosen and chosen != "none" else None
+        status = filters.cleaned_data["status"] or Case.Status.OPEN
+    cases = case_list_for_consultant(
+        consultant=request.user,
+        category=category,
+        unvisited=unvisited,
+        status=None if status == MyCasesFilterForm.STATUS_ALL else status,
+    )
+    today = timezone.localdate()
+    rows = [
+        {
+            "case": case,
+            "week": case.absence_week(today),
+            "days_left": case.days_to_next_deadline(today),
+            "light": case.deadline_light(today),
+        }
+        for case in cases
+    ]
+    return render(request, "cases/my_cases.html", {"rows": rows, "filters": filters, "today": today})
+
+
+@role_required(Role.BOOKER, Role.LEADER, Role.ADMINISTRATOR)
+def register(request):
+    form = CaseRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                employer = form.employer_obj
+                if employer is None and data.get("employer_cvr"):
+                    employer, _created = employer_get_or_create(
+                        cvr=data["employer_cvr"], name=data["new_employer_name"]
+                    )
+                case = case_register(
+                    cpr=data["cpr"],
+                    person_name=data["person_name"],
+                    first_absence_day=data["first_absence_day"],
+                    received_on=data["received_on"],
+                    source=data["source"],
+                    employer=None if data["unemployed"] else employer,
+                    consultant=data["consultant"],
+                    registered_by=request.user,
+                )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Sagen for %(person)s med første fraværsdag %(day)s er oprettet.")
+                % {"person": case.person.cpr_masked, "day": f"{case.first_absence_day:%d-%m-%Y}"},
+            )
+            if case_visible_filter(user=request.user) is not None and (
+                has_role(request.user, Role.LEADER, Role.CONSULTANT)
+            ):
+                return redirect("cases:detail", uuid=case.uuid)
+            return redirect("cases:register")
+    return render(request, "cases/register.html", {"form": form})
+
+
+@require_GET
+@role_required(Role.BOOKER, Role.LEADER, Role.ADMINISTRATOR)
+def employer_search(request):
+    """htmx: suggestions for the registration form's employer field (CVR number as value, name shown)."""
+    query = request.GET.get("employer", "").strip()
+    employers = []
+    if len(query) >= 2:
+        digits = "".join(query.split())
+        lookup = {"cvr__startswith": digits} if digits.isdigit() else {"name__icontains": query}
+        employers = Employer.objects.filter(**lookup).order_by("name")[:15]
+    return render(request, "cases/_employer_options.html", {"employers": employers})
+
+
+@login_required
+def detail(request, uuid):
+    case = _get_case_for_user(request, uuid)
+    today = timezone.localdate()
+    deadlines = case_deadlines(case=case)
+    rows = [{"deadline": d, "state": d.state(today), "days_left": d.days_left(today)} for d in deadlines]
+    events = case.events.select_related("actor")
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "deadline_rows": rows,
+            "events": events,
+            "today": today,
+            "week": case.absence_week(today),
+            "may_see_cpr": has_role(request.user, Role.CONSULTANT),
+            "register_url": reverse("cases:register"),
+        },
+    )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import holidays
+from django.utils.translation import gettext_lazy as _
 
 # The kinds of deadline. Stable string constants: stored in Case.next_deadline_kind and Alert.kind.
 VISITATION = "visitation"  # the case visited (category decided) by the end of week 7 (SOF intake)
@@ -32,6 +33,24 @@ FAST_TRACK_REPLY = "fast_track_reply"  # the employee answers a Fast Track reque
 FAST_TRACK_MEETING = "fast_track_meeting"  # first conversation no later than 2 weeks after the request
 AGREEMENT_56_EXPIRY = "agreement_56_expiry"  # a § 56 agreement runs out (renew or let it lapse)
 CATEGORY1_AFTER_WEEK8 = "category1_after_week8"  # a cat. 1 case still open after week 8: follow up, re-visit
+
+# Danish labels for the UI (and alerts); translations only, no database.
+KIND_LABELS = {
+    VISITATION: _("Visitation (senest uge 7)"),
+    FIRST_FOLLOW_UP: _("1. opfølgningssamtale"),
+    NEXT_FOLLOW_UP: _("Næste opfølgningssamtale"),
+    WEEK13_MEASURE: _("Virksomhedsrettet indsats (uge 13)"),
+    REASSESSMENT: _("Revurdering"),
+    FAST_TRACK_REPLY: _("Svar på Fast track"),
+    FAST_TRACK_MEETING: _("Samtale efter Fast track"),
+    AGREEMENT_56_EXPIRY: _("§ 56-aftale udløber"),
+    CATEGORY1_AFTER_WEEK8: _("Kategori 1 åben efter uge 8: opfølgning og revisitation"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
 
 # Order used to break ties between deadlines due on the same day (the more urgent obligation first).
 KINDS = (
@@ -254,6 +273,16 @@ class Deadline:
     def days_left(self, today: dt.date) -> int:
         """Days until the deadline; negative when overdue."""
         return (self.due_on - today).days
+
+    def state(self, today: dt.date) -> str:
+        """met (done in time), late (done after the deadline), open, or overdue."""
+        if self.done_on is not None:
+            return "met" if self.done_on <= self.due_on else "late"
+        return "overdue" if today > self.due_on else "open"
+
+    @property
+    def label(self) -> str:
+        return kind_label(self.kind)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,8 +1,25 @@
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.crypto import cpr_encrypt, cpr_hash
-from cases.identifiers import parse_cpr
+from cases.identifiers import Cpr, parse_cpr
 from cases.models import Person
+
+
+def cpr_parse_for_person(value: str, *, today: dt.date | None = None) -> Cpr:
+    """Parse a living person's CPR number: date and century digit valid (modulus 11 is not checked), and the
+    birth date the century digit gives neither in the future nor in the 1800s."""
+    parsed = parse_cpr(value)
+    today = today or timezone.localdate()
+    if parsed.birth_date > today or parsed.birth_date.year < 1900:
+        raise ValidationError(
+            _("CPR-nummerets 7. ciffer (århundredecifferet) passer ikke med fødselsåret."), code="cpr_century"
+        )
+    return parsed
 
 
 def person_find(*, cpr: str) -> Person | None:
@@ -15,7 +32,7 @@ def person_find(*, cpr: str) -> Person | None:
 def person_get_or_create(*, cpr: str, name: str = "") -> tuple[Person, bool]:
     """Find the person by CPR number or create them: CPR encrypted at rest, birth date and sex derived from
     it. Raises ValidationError for an invalid CPR number (date or century digit)."""
-    parsed = parse_cpr(cpr)
+    parsed = cpr_parse_for_person(cpr)
     digest = cpr_hash(parsed.digits)
     person = Person.objects.select_for_update().filter(cpr_hash=digest).first()
     if person is not None:

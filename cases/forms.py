@@ -1,0 +1,207 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.identifiers import normalise_cvr
+from cases.models import Case, Employer
+from cases.selectors.cases import case_probable_duplicates
+from cases.services.cases import case_dates_validate
+from cases.services.persons import cpr_parse_for_person, person_find
+from staff.roles import Role
+from visitation.models import Category
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ConsultantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+def consultants():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.CONSULTANT)
+        .order_by("first_name", "last_name", "username")
+        .distinct()
+    )
+
+
+class CaseRegisterForm(forms.Form):
+    cpr = forms.CharField(
+        label=_("CPR-nummer"),
+        max_length=11,
+        help_text=_("DDMMÅÅ-XXXX"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    person_name = forms.CharField(label=_("Borgerens navn"), max_length=200, required=False)
+    employer = forms.CharField(
+        label=_("Arbejdsgiver (CVR-nummer eller navn)"),
+        max_length=200,
+        required=False,
+        help_text=_("Skriv CVR-nummeret, eller søg på navnet og vælg i listen."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "list": "employer-options",
+                # htmx: suggestions while typing (CVR number as the value, the name shown)
+                "hx-get": reverse_lazy("cases:employer_search"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#employer-options",
+                "hx-swap": "innerHTML",
+            }
+        ),
+    )
+    new_employer_name = forms.CharField(
+        label=_("Navn på ny arbejdsgiver"),
+        max_length=200,
+        required=False,
+        help_text=_("Kun når CVR-nummeret ikke findes i systemet endnu."),
+    )
+    unemployed = forms.BooleanField(label=_("Sygemeldt fra ledighed (ingen arbejdsgiver)"), required=False)
+    first_absence_day = forms.DateField(label=_("Første fraværsdag"), widget=DateInput())
+    received_on = forms.DateField(
+        label=_("Modtaget i opfølgningsteamet"),
+        required=False,
+        widget=DateInput(),
+        initial=timezone.localdate,
+    )
+    source = forms.ChoiceField(
+        label=_("Kilde"),
+        choices=[(value, label) for value, label in Case.Source.choices if value != Case.Source.IMPORT],
+        initial=Case.Source.BENEFIT_OFFICE,
+    )
+    consultant = ConsultantChoiceField(
+        label=_("Ansvarlig konsulent"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Vælges senere"),
+    )
+    confirm_duplicate = forms.BooleanField(
+        label=_("Opret alligevel: det er ikke en dublet"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = consultants()
+        self.duplicates = []
+        self.person = None
+        self.employer_obj = None
+
+    def clean_cpr(self):
+        return cpr_parse_for_person(self.cleaned_data["cpr"]).formatted
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_employer(cleaned)
+        first_absence_day = cleaned.get("first_absence_day")
+        if first_absence_day is not None:
+            try:
+                case_dates_validate(
+                    first_absence_day=first_absence_day,
+                    received_on=cleaned.get("received_on"),
+                    today=timezone.localdate(),
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
+        if "cpr" in cleaned and cleaned.get("first_absence_day") and not self.errors:
+            self.person = person_find(cpr=cleaned["cpr"])
+            self.duplicates = list(
+                case_probable_duplicates(person=self.person, first_absence_day=cleaned["first_absence_day"])
+            )
+            same_day = [c for c in self.duplicates if c.first_absence_day == cleaned["first_absence_day"]]
+            if same_day:
+                self.add_error(
+                    "first_absence_day",
+                    _("Borgeren har allerede en sag med første fraværsdag %(day)s.")
+                    % {"day": f"{cleaned['first_absence_day']:%d-%m-%Y}"},
+                )
+            elif self.duplicates and not cleaned.get("confirm_duplicate"):
+                self.add_error(
+                    "confirm_duplicate",
+                    _(
+                        "Borgeren har en sag, hvis fravær overlapper. "
+                        "Markér »Opret alligevel«, hvis det ikke er en dublet."
+                    ),
+                )
+        return cleaned
+
+    def _clean_employer(self, cleaned):
+        query = (cleaned.get("employer") or "").strip()
+        if cleaned.get("unemployed"):
+            if query:
+                self.add_error(
+                    "unemployed",
+                    _("Markér kun ledighed, når feltet Arbejdsgiver er tomt."),
+                )
+            return
+        if not query:
+            self.add_error(
+                "employer",
+                _(
+                    "Skriv arbejdsgiverens CVR-nummer eller navn, "
+                    "eller markér at borgeren er sygemeldt fra ledighed."
+                ),
+            )
+            return
+        digits = "".join(query.split())
+        if digits.isdigit():
+            try:
+                cleaned["employer_cvr"] = normalise_cvr(digits)
+            except ValidationError as error:
+                self.add_error("employer", error)
+                return
+            self.employer_obj = Employer.objects.filter(cvr=cleaned["employer_cvr"]).first()
+            if self.employer_obj is None and not (cleaned.get("new_employer_name") or "").strip():
+                self.add_error(
+                    "new_employer_name",
+                    _(
+                        "CVR-nummer %(cvr)s findes ikke i systemet: "
+                        "skriv arbejdsgiverens navn for at oprette den."
+                    )
+                    % {"cvr": cleaned["employer_cvr"]},
+                )
+            return
+        matches = list(Employer.objects.filter(name__icontains=query).order_by("name")[:6])
+        if len(matches) == 1:
+            self.employer_obj = matches[0]
+            cleaned["employer_cvr"] = matches[0].cvr
+        elif not matches:
+            self.add_error(
+                "employer", _("Ingen arbejdsgiver hedder »%(query)s«. Skriv CVR-nummeret.") % {"query": query}
+            )
+        else:
+            names = ", ".join(f"{e.name} ({e.cvr})" for e in matches[:5])
+            self.add_error(
+                "employer",
+                _(
+                    "Flere arbejdsgivere passer på »%(query)s«: %(names)s. "
+                    "Vælg én i listen eller skriv CVR-nummeret."
+                )
+                % {"query": query, "names": names},
+            )
+
+
+class MyCasesFilterForm(forms.Form):
+    STATUS_ALL = "all"
+    category = forms.TypedChoiceField(
+        label=_("Kategori"),
+        choices=[("", _("Alle kategorier")), *Category.choices, ("none", _("Ikke visiteret"))],
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(Case.Status.OPEN, _("Åbne")), (Case.Status.CLOSED, _("Afsluttede")), ("all", _("Alle"))],
+        required=False,
+    )

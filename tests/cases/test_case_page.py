@@ -1,0 +1,92 @@
+"""The case page: who may open it, and the story it tells (person, employer, deadlines, timeline)."""
+
+import datetime as dt
+
+import pytest
+
+from cases.services.deadlines import case_deadlines_refresh
+from cases.services.timeline import case_event_add
+from tests.cases.factories import CaseFactory, ConversationFactory, PersonFactory, VisitationFactory
+from tests.factories import DepartmentFactory, EmployerFactory, StaffMemberFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hh_case(consultant, team):
+    """Seed 001's case "HH": sick from Monday 21 August 2017, workplace meeting 12 October 2017."""
+    case = CaseFactory(
+        person=PersonFactory(cpr="150375-1122", name="Hanne Holm"),
+        employer=EmployerFactory(name="Møbelfabrikken A/S", nearest_leader_name="Kim Lund"),
+        first_absence_day=dt.date(2017, 8, 21),
+        consultant=consultant,
+        team=team,
+        category=2,
+    )
+    VisitationFactory(case=case, decided_on=dt.date(2017, 10, 12), category=2, decided_by=consultant)
+    ConversationFactory(case=case, held_on=dt.date(2017, 10, 12), recorded_by=consultant)
+    case_event_add(case=case, actor=consultant, kind="conversation", text="Første samtale på arbejdspladsen")
+    case_deadlines_refresh(case=case)
+    return case
+
+
+def url(case):
+    return f"/sager/{case.uuid}/"
+
+
+def test_case_page_tells_the_story(client, consultant, hh_case):
+    client.force_login(consultant)
+    response = client.get(url(hh_case))
+    page = response.content.decode()
+    assert "Hanne Holm" in page and "150375-XXXX" in page
+    assert "Møbelfabrikken A/S" in page and "Kim Lund" in page
+    assert "1. opfølgningssamtale" in page
+    assert "15-10-2017" in page and "uge 8" in page and "sygedagpengeloven § 13 b, stk. 1" in page
+    assert "Overholdt" in page and "12-10-2017" in page
+    assert "Første samtale på arbejdspladsen" in page
+    # the deadlines arrive in date order
+    kinds = [row["deadline"].kind for row in response.context["deadline_rows"]]
+    assert kinds[:3] == ["visitation", "first_follow_up", "next_follow_up"]
+
+
+def test_cpr_never_in_full_for_leaders(client, leader, hh_case):
+    client.force_login(leader)
+    page = client.get(url(hh_case)).content.decode()
+    assert "150375-XXXX" in page and "150375-1122" not in page
+
+
+def test_consultant_may_reveal_the_full_cpr(client, consultant, hh_case):
+    client.force_login(consultant)
+    assert "150375-1122" in client.get(url(hh_case)).content.decode()
+
+
+def test_who_may_open_the_case(client, hh_case, consultant, other_consultant, booker, leader, administrator):
+    colleague = StaffMemberFactory(user__username="bo", user__roles=["consultant"], team=hh_case.team).user
+    other_department_leader = StaffMemberFactory(
+        user__username="lone", user__roles=["leader"], team=TeamFactory(department=DepartmentFactory())
+    ).user
+    expected = {
+        consultant: 200,  # own case
+        colleague: 200,  # own team's case
+        leader: 200,  # their department's case
+        other_consultant: 404,  # another team
+        other_department_leader: 404,
+        booker: 404,  # only through the booking app
+        administrator: 404,  # sets the product up, reads no cases
+    }
+    for user, status in expected.items():
+        client.force_login(user)
+        assert client.get(url(hh_case)).status_code == status, user.username
+
+
+def test_anonymous_is_sent_to_login(client, hh_case):
+    response = client.get(url(hh_case))
+    assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_case_page_query_budget(client, consultant, hh_case, django_assert_num_queries):
+    client.force_login(consultant)
+    # session, user, roles, staff member (authorisation), case with its relations, deadline facts (2),
+    # timeline events
+    with django_assert_num_queries(8):
+        client.get(url(hh_case))
