@@ -19,4 +19,5 @@ urlpatterns = [
     path("sager/", include("cases.urls")),
     path("booking/", include("meetings.urls")),
     path("rapporter/", include("reporting.urls")),
+    path("medarbejdere/", include("staff.urls")),
 ]

@@ -3,7 +3,7 @@ import random
 from django.core.management.base import BaseCommand
 
 from cases.demo import seed_cases, seed_employers
-from staff.demo import DEMO_PASSWORD, seed_organisation
+from staff.demo import DEMO_PASSWORD, seed_conversion_programme, seed_organisation
 
 
 class Command(BaseCommand):
@@ -18,6 +18,7 @@ class Command(BaseCommand):
         employers = seed_employers(rng)
         demo_cases = seed_cases(rng)
         self.stdout.write(f"Demo cases created: {demo_cases} (0 when they exist already).")
+        seed_conversion_programme(random.Random(seed))
         self.stdout.write(f"Demo data ready: {len(logins)} staff, {len(employers)} employers.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in logins:

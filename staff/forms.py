@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import CompetenceItemType, CompetencePlanItem, StaffQualification
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker (keyboard-accessible); it submits ISO dates (accepted)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class CompetencePlanForm(forms.Form):
+    expectation_talk_on = forms.DateField(label=_("Forventningssamtale holdt den"), widget=DateInput)
+    expected_transition_on = forms.DateField(
+        label=_("Forventet dato for overgang til ny fastholdelseskonsulent"), required=False, widget=DateInput
+    )
+    leader_notes = forms.CharField(
+        label=_("Lederens noter fra forventningssamtalen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Ses kun af medarbejderen og dennes leder."),
+    )
+
+
+class CompetencePlanItemAddForm(forms.Form):
+    item_type = forms.ModelChoiceField(
+        label=_("Tiltag fra kataloget"), queryset=CompetenceItemType.objects.filter(is_active=True)
+    )
+    planned_start_on = forms.DateField(label=_("Planlagt start"), widget=DateInput)
+    planned_end_on = forms.DateField(label=_("Planlagt afsluttet"), required=False, widget=DateInput)
+    note = forms.CharField(label=_("Bemærkning"), required=False, max_length=300)
+
+
+class CompetencePlanItemForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CompetencePlanItem.Status.choices)
+    planned_start_on = forms.DateField(label=_("Planlagt start"), widget=DateInput)
+    planned_end_on = forms.DateField(label=_("Planlagt afsluttet"), required=False, widget=DateInput)
+    completed_on = forms.DateField(label=_("Gennemført den"), required=False, widget=DateInput)
+    note = forms.CharField(label=_("Bemærkning"), required=False, max_length=300)
+
+
+class QualificationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kompetence"), choices=StaffQualification.Kind.choices)
+    achieved_on = forms.DateField(
+        label=_("Opnået den"),
+        widget=DateInput,
+        error_messages={"required": _("Angiv datoen, hvor kompetencen blev opnået.")},
+    )
+    note = forms.CharField(label=_("Bemærkning"), required=False, max_length=200)
