@@ -28,6 +28,9 @@ CHART_HEIGHT = 160
 
 def _show_errors(form: forms.Form, error: ValidationError) -> None:
     """Put a model's validation errors on the form's fields (or on the form when it has no such field)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
     for field, messages_ in error.message_dict.items():
         form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, messages_)
 
