@@ -16,3 +16,17 @@ def case_deadlines_refresh(*, case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(
         next_deadline_on=case.next_deadline_on, next_deadline_kind=case.next_deadline_kind
     )
+
+
+def cases_deadlines_refresh_all(*, rule_set_id: int | None = None) -> int:
+    """Recompute the stored next deadline of every open case (optionally only those under one rule set),
+    e.g. after an administrator corrected a rule set. One transaction per case, so a long run holds no lock
+    on the whole table; returns the number of cases refreshed."""
+    cases = Case.objects.filter(status=Case.Status.OPEN).select_related("rule_set").order_by("pk")
+    if rule_set_id is not None:
+        cases = cases.filter(rule_set_id=rule_set_id)
+    count = 0
+    for case in cases.iterator(chunk_size=500):
+        case_deadlines_refresh(case=case)
+        count += 1
+    return count

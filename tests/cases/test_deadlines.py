@@ -93,3 +93,19 @@ def test_selector_reads_a_case_in_a_fixed_number_of_queries(django_assert_num_qu
     # 1: the case's dated records (visitation, conversations, measures) in one row; 2: earlier cases
     with django_assert_num_queries(2):
         case_deadlines(case=case)
+
+
+def test_refresh_command_recomputes_open_cases_after_a_rule_set_change():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    case = CaseFactory(first_absence_day=HH_FIRST_DAY, category=2)
+    VisitationFactory(case=case, decided_on=dt.date(2017, 9, 20))
+    case_deadlines_refresh(case=case)
+    RuleSet.objects.filter(name="SOF 2017").update(first_follow_up_week=6)
+    out = StringIO()
+    call_command("refresh_deadlines", stdout=out)
+    case.refresh_from_db()
+    assert out.getvalue().strip() == "refreshed=1"
+    assert (case.next_deadline_kind, case.next_deadline_on) == ("first_follow_up", dt.date(2017, 10, 1))

@@ -4,7 +4,7 @@ import datetime as dt
 from unittest import mock
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from visitation import deadlines as rules_module
@@ -38,6 +38,9 @@ RULES_2025 = Rules(
 )
 HH_FIRST_DAY = dt.date(2017, 8, 21)  # seed 001, case "HH": sick-listed Monday 21 August 2017
 
+# No per-example time limit: the CI machine is shared and slow; the properties, not the speed, are tested.
+no_time_limit = settings(deadline=None)
+
 days = st.dates(min_value=dt.date(2014, 1, 1), max_value=dt.date(2035, 12, 31))
 weeks = st.integers(min_value=1, max_value=120)
 rule_sets = st.sampled_from([SOF_2017, RULES_2025])
@@ -50,6 +53,7 @@ def by_kind(found):
 # --- Counting weeks -------------------------------------------------------------------------------------
 
 
+@no_time_limit
 @given(first_day=days, week=weeks)
 def test_end_of_week_n_is_d_plus_7n_minus_1_and_belongs_to_week_n(first_day, week):
     end = end_of_week(first_day, week)
@@ -285,6 +289,7 @@ def shifted(facts: CaseFacts, days_: int) -> CaseFacts:
     return CaseFacts(**{**facts.__dict__, **moved})
 
 
+@no_time_limit
 @given(facts=case_facts(), shift=st.integers(min_value=-2000, max_value=2000))
 def test_calendar_deadlines_move_with_d(facts, shift):
     before = {d.kind: d for d in case_deadlines(facts) if d.kind in CALENDAR_KINDS}
@@ -295,6 +300,7 @@ def test_calendar_deadlines_move_with_d(facts, shift):
         assert after[kind].absence_week == deadline.absence_week
 
 
+@no_time_limit
 @given(facts=case_facts())
 def test_holidays_never_move_a_legal_deadline(facts):
     """Computed again with a calendar that has no holidays and no weekends, only the bank-day rule (the
@@ -313,6 +319,7 @@ def test_holidays_never_move_a_legal_deadline(facts):
             assert due_on == without[kind], kind
 
 
+@no_time_limit
 @given(facts=case_facts())
 def test_calendar_deadlines_are_fixed_offsets_from_d_whatever_day_they_fall_on(facts):
     found = by_kind(case_deadlines(facts))
@@ -325,6 +332,7 @@ def test_calendar_deadlines_are_fixed_offsets_from_d_whatever_day_they_fall_on(f
         assert found[WEEK13_MEASURE].due_on == first_day + dt.timedelta(days=90)
 
 
+@no_time_limit
 @given(facts=case_facts())
 def test_next_deadline_is_the_earliest_open_one(facts):
     found = case_deadlines(facts)
@@ -338,6 +346,7 @@ def test_next_deadline_is_the_earliest_open_one(facts):
     assert next_deadline(found, closed=True) is None
 
 
+@no_time_limit
 @given(first_day=days, rules=rule_sets, earlier_start=st.integers(2, 600), length=st.integers(0, 400))
 def test_earlier_absences_never_postpone_the_reassessment(first_day, rules, earlier_start, length):
     start = first_day - dt.timedelta(days=earlier_start)
@@ -349,6 +358,7 @@ def test_earlier_absences_never_postpone_the_reassessment(first_day, rules, earl
     assert with_earlier >= first_day
 
 
+@no_time_limit
 @given(day=days)
 def test_last_working_day_before_is_a_working_day_with_none_after_it(day):
     found = last_working_day_before(day)
@@ -358,6 +368,7 @@ def test_last_working_day_before_is_a_working_day_with_none_after_it(day):
     assert last_working_day_before(day, inclusive=False) < day
 
 
+@no_time_limit
 @given(day=days, count=st.integers(min_value=1, max_value=10))
 def test_add_bank_days_counts_only_bank_days(day, count):
     found = add_bank_days(day, count)
