@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import alert_views, views
+from cases import alert_views, views, views_casework
 
 app_name = "cases"
 urlpatterns = [
@@ -12,4 +12,11 @@ urlpatterns = [
     path("opret/", views.register, name="register"),
     path("arbejdsgivere/", views.employer_search, name="employer_search"),
     path("<uuid:uuid>/", views.detail, name="detail"),
+    path("undtagelser/", views_casework.exceptions_pending, name="exceptions_pending"),
+    path("undtagelser/<int:exception_id>/afgoer/", views_casework.exception_decide, name="exception_decide"),
+    path("import/", views_casework.import_upload, name="import"),
+    path("<uuid:uuid>/handling/<slug:slug>/", views_casework.action, name="action"),
+    path("<uuid:uuid>/tilbud/<int:offer_id>/afslut/", views_casework.offer_finish, name="offer_finish"),
+    path("<uuid:uuid>/indsats/<int:measure_id>/afslut/", views_casework.measure_end, name="measure_end"),
+    path("<uuid:uuid>/genaabn/", views_casework.reopen, name="reopen"),
 ]

@@ -1,0 +1,212 @@
+"""The short forms on the case page (templates/cases/_case_actions.html). They check input shape only;
+the rules (dates against the first day of absence, closing, who may decide) live in cases/services/casework.py.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Conversation
+from staff.roles import Role
+from visitation.models import Category, ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
+
+STEP_ROWS = 4  # gradual-return steps offered on a form; more can be added as a new measure
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _date(label, required=True, initial_today=False, **kwargs):
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        initial=timezone.localdate if initial_today else None,
+        **kwargs,
+    )
+
+
+def _active(model):
+    return model.objects.filter(active=True).order_by("label")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.get_username()
+
+
+class GradualReturnStepsMixin(forms.Form):
+    """Up to STEP_ROWS rows of (from date, hours per week): a gradual return (timeoptrapning)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, STEP_ROWS + 1):
+            self.fields[f"step_{number}_from"] = forms.DateField(
+                label=_("Trin %(n)s fra") % {"n": number}, required=False, widget=DateInput()
+            )
+            self.fields[f"step_{number}_hours"] = forms.DecimalField(
+                label=_("Trin %(n)s timer pr. uge") % {"n": number},
+                required=False,
+                min_value=Decimal(0),
+                max_value=Decimal(80),
+                decimal_places=1,
+                widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+            )
+
+    def step_rows(self):
+        return [(self[f"step_{n}_from"], self[f"step_{n}_hours"]) for n in range(1, STEP_ROWS + 1)]
+
+    def clean(self):
+        cleaned = super().clean()
+        steps = []
+        for number in range(1, STEP_ROWS + 1):
+            day, hours = cleaned.get(f"step_{number}_from"), cleaned.get(f"step_{number}_hours")
+            if day is None and hours is None:
+                continue
+            if day is None or hours is None:
+                self.add_error(f"step_{number}_from", _("Angiv både dato og timer for trinnet."))
+                continue
+            steps.append((day, hours))
+        cleaned["gradual_return_steps"] = steps
+        return cleaned
+
+
+class VisitationForm(forms.Form):
+    category = forms.TypedChoiceField(label=_("Kategori"), coerce=int, choices=Category.choices)
+    decided_on = _date(_("Dato"), initial_today=True)
+    rationale = forms.CharField(
+        label=_("Begrundelse"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not case.rule_set.category_3_exists:
+            self.fields["category"].choices = [c for c in Category.choices if c[0] != Category.THREE]
+
+
+class ConversationForm(GradualReturnStepsMixin):
+    held_on = _date(_("Dato"), initial_today=True)
+    place = forms.ChoiceField(label=_("Sted"), choices=Conversation.Place.choices)
+    participants = forms.MultipleChoiceField(
+        label=_("Deltagere"),
+        choices=Conversation.Participant.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Conversation.Participant.CITIZEN, Conversation.Participant.CONSULTANT],
+    )
+    plan = forms.CharField(label=_("Aftalt plan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_step = forms.CharField(label=_("Aftalt næste skridt"), max_length=500, required=False)
+    minutes = forms.CharField(label=_("Kort referat"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeasureForm(GradualReturnStepsMixin):
+    type = forms.ModelChoiceField(label=_("Type"), queryset=MeasureType.objects.none())
+    started_on = _date(_("Start"), initial_today=True)
+    ended_on = _date(_("Slut"), required=False)
+    note = forms.CharField(label=_("Bemærkning"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = _active(MeasureType)
+
+
+class OfferForm(forms.Form):
+    type = forms.ModelChoiceField(label=_("Tilbud"), queryset=OfferType.objects.none())
+    started_on = _date(_("Start"), initial_today=True)
+    ended_on = _date(_("Slut"), required=False)
+    score_start = forms.IntegerField(
+        label=_("Borgerens egen vurdering ved start (1–10)"), required=False, min_value=1, max_value=10
+    )
+    score_end = forms.IntegerField(
+        label=_("Borgerens egen vurdering ved slut (1–10)"), required=False, min_value=1, max_value=10
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].queryset = _active(OfferType)
+
+
+class OfferFinishForm(forms.Form):
+    ended_on = _date(_("Slut"), initial_today=True)
+    score_end = forms.IntegerField(
+        label=_("Borgerens egen vurdering ved slut (1–10)"), required=False, min_value=1, max_value=10
+    )
+
+
+class ExceptionProposeForm(forms.Form):
+    reason = forms.ModelChoiceField(label=_("Årsag"), queryset=ExceptionReason.objects.none())
+    note = forms.CharField(label=_("Bemærkning"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = _active(ExceptionReason)
+
+
+class ExceptionDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Afgørelse"),
+        choices=[("approve", _("Godkend")), ("reject", _("Afvis"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Begrundelse"), required=False, max_length=1000)
+
+
+class HandoverForm(forms.Form):
+    to_consultant = PersonChoiceField(label=_("Ny konsulent"), queryset=get_user_model().objects.none())
+    reason = forms.ModelChoiceField(label=_("Årsag"), queryset=HandoverReason.objects.none())
+    on = _date(_("Dato"), initial_today=True)
+    note = forms.CharField(label=_("Bemærkning"), max_length=500, required=False)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_consultant"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=Role.CONSULTANT)
+            .exclude(pk=case.consultant_id)
+            .order_by("first_name", "last_name", "username")
+            .distinct()
+        )
+        self.fields["reason"].queryset = _active(HandoverReason)
+
+
+class FastTrackForm(forms.Form):
+    requested_on = _date(_("Anmodet den"), initial_today=True)
+    requested_by = forms.ChoiceField(
+        label=_("Anmodet af"), choices=[("employer", _("Arbejdsgiver")), ("employee", _("Medarbejder"))]
+    )
+    answered_on = _date(_("Medarbejderens svar modtaget"), required=False)
+
+
+class Agreement56Form(forms.Form):
+    approved_on = _date(_("§ 56-aftale godkendt den"), initial_today=True)
+
+
+class RetentionPlanForm(forms.Form):
+    received_on = _date(_("Fastholdelsesplan modtaget den"), initial_today=True)
+
+
+class CloseForm(forms.Form):
+    closed_on = _date(_("Afsluttet den"), initial_today=True)
+    reason = forms.ModelChoiceField(label=_("Afslutningsårsag"), queryset=ClosingReason.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = _active(ClosingReason)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Begrundelse for genåbning"), max_length=400)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Opfølgningsark (CSV eller XLSX)"),
+        help_text=_("Kolonner som beskrevet i importformatet; første række er overskrifter."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

@@ -1,0 +1,319 @@
+"""Case-work actions on the case page, the deciders' pending exceptions and the leaders' import page.
+
+Each action view is thin: authorise through `_get_case_for_user`, validate the form, call one service,
+redirect back to the case page. Forms are posted with htmx: an invalid form comes back as its own section
+with the errors next to the fields; without JavaScript the errors come back as a message on the case page.
+"""
+
+import base64
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cases import forms_casework as forms
+from cases.models import Case, CaseException, Measure, Offer
+from cases.selectors.casework import case_work_records, exceptions_pending_for
+from cases.services import casework
+from cases.services.imports import ImportFileError, cases_import
+from cases.views import _get_case_for_user
+from staff.decorators import role_required
+from staff.roles import Role, has_role
+
+
+@dataclass
+class Action:
+    """One short form on the case page."""
+
+    slug: str
+    title: str
+    form_class: type
+    submit: str
+    leader_only: bool = False
+    needs_case: bool = False  # the form's __init__ takes the case
+
+
+ACTIONS = [
+    Action("visitation", gettext_lazy("Visitation"), forms.VisitationForm, gettext_lazy("Gem visitation"),
+           needs_case=True),
+    Action("conversation", gettext_lazy("Opfølgningssamtale"), forms.ConversationForm,
+           gettext_lazy("Gem samtale")),
+    Action("measure", gettext_lazy("Virksomhedsrettet indsats"), forms.MeasureForm, gettext_lazy("Gem indsats")),
+    Action("offer", gettext_lazy("Tilbud"), forms.OfferForm, gettext_lazy("Gem tilbud")),
+    Action("exception", gettext_lazy("Undtagelse fra mødet på arbejdspladsen"), forms.ExceptionProposeForm,
+           gettext_lazy("Foreslå undtagelse")),
+    Action("handover", gettext_lazy("Overdrag sagen"), forms.HandoverForm, gettext_lazy("Overdrag"),
+           needs_case=True),
+    Action("fast-track", gettext_lazy("Fast track"), forms.FastTrackForm, gettext_lazy("Gem Fast track")),
+    Action("agreement-56", gettext_lazy("§ 56-aftale"), forms.Agreement56Form, gettext_lazy("Gem § 56-aftale")),
+    Action("retention-plan", gettext_lazy("Fastholdelsesplan (§ 7 b)"), forms.RetentionPlanForm,
+           gettext_lazy("Gem fastholdelsesplan")),
+    Action("close", gettext_lazy("Afslut sagen"), forms.CloseForm, gettext_lazy("Afslut sagen")),
+]  # fmt: skip
+ACTIONS_BY_SLUG = {action.slug: action for action in ACTIONS}
+
+
+def _run(slug: str, *, case: Case, actor, data: dict) -> str:
+    """Call the action's service; returns the success message."""
+    if slug == "visitation":
+        casework.visitation_set(case=case, actor=actor, **data)
+        return _("Visitationen er gemt.")
+    if slug == "conversation":
+        fields = ("held_on", "place", "participants", "plan", "next_step", "minutes", "gradual_return_steps")
+        casework.conversation_record(case=case, actor=actor, **{k: data[k] for k in fields})
+        return _("Samtalen er gemt.")
+    if slug == "measure":
+        fields = ("type", "started_on", "ended_on", "note", "gradual_return_steps")
+        casework.measure_start(case=case, actor=actor, **{k: data[k] for k in fields})
+        return _("Indsatsen er gemt.")
+    if slug == "offer":
+        casework.offer_add(case=case, actor=actor, **data)
+        return _("Tilbuddet er gemt.")
+    if slug == "exception":
+        casework.exception_propose(case=case, actor=actor, **data)
+        return _("Undtagelsen er foreslået og afventer en leders afgørelse.")
+    if slug == "handover":
+        casework.case_hand_over(case=case, actor=actor, **data)
+        return _("Sagen er overdraget.")
+    if slug == "fast-track":
+        casework.fast_track_register(case=case, actor=actor, **data)
+        return _("Fast track er gemt.")
+    if slug == "agreement-56":
+        casework.agreement_56_register(case=case, actor=actor, **data)
+        return _("§ 56-aftalen er gemt.")
+    if slug == "retention-plan":
+        casework.retention_plan_register(case=case, actor=actor, **data)
+        return _("Fastholdelsesplanen er gemt.")
+    if slug == "close":
+        casework.case_close(case=case, actor=actor, **data)
+        return _("Sagen er afsluttet.")
+    raise ValueError(slug)
+
+
+def _form(action: Action, case: Case, data=None):
+    kwargs = {"case": case} if action.needs_case else {}
+    return action.form_class(data, prefix=action.slug, **kwargs)
+
+
+def action_sections(*, case: Case, user, bound: dict | None = None) -> list[dict]:
+    """The forms the user may use on this case (none on a closed case)."""
+    if case.is_closed:
+        return []
+    bound = bound or {}
+    return [
+        {
+            "action": action,
+            "form": bound.get(action.slug) or _form(action, case),
+            "url": reverse("cases:action", kwargs={"uuid": case.uuid, "slug": action.slug}),
+        }
+        for action in ACTIONS
+        if not action.leader_only or has_role(user, Role.LEADER)
+    ]
+
+
+def case_actions_context(*, request, case: Case) -> dict:
+    """What templates/cases/_case_actions.html needs (the case-page view adds it to its context)."""
+    records = case_work_records(case=case)
+    return {
+        "sections": action_sections(case=case, user=request.user),
+        "records": records,
+        "is_leader": has_role(request.user, Role.LEADER),
+        "decide_form": forms.ExceptionDecideForm(prefix="decide"),
+        "reopen_form": forms.ReopenForm(prefix="reopen"),
+        "finish_offer_form": forms.OfferFinishForm(prefix="finish"),
+        "fast_track_deadline": casework.fast_track_meeting_deadline(case),
+    }
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _back_to_case(request, case: Case) -> HttpResponse:
+    url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _refused(request, case: Case, form, section: dict | None = None) -> HttpResponse:
+    """Show the errors: the section again (htmx) or a message on the case page."""
+    if _is_htmx(request) and section is not None:
+        return HttpResponse(render_to_string("cases/_action_section.html", {"section": section}, request=request))
+    problems = [f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ")
+                for f, e in form.errors.items()]  # fmt: skip
+    messages.error(request, _("Ikke gemt. %(problems)s") % {"problems": " ".join(problems)})
+    return redirect("cases:detail", uuid=case.uuid)
+
+
+@require_POST
+@role_required(Role.CONSULTANT, Role.LEADER)
+def action(request, uuid, slug):
+    case = _get_case_for_user(request, uuid)
+    chosen = ACTIONS_BY_SLUG.get(slug)
+    if chosen is None:
+        return HttpResponse(status=404)
+    if chosen.leader_only and not has_role(request.user, Role.LEADER):
+        raise PermissionDenied
+    form = _form(chosen, case, request.POST)
+    if form.is_valid():
+        try:
+            message = _run(slug, case=case, actor=request.user, data=dict(form.cleaned_data))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, message)
+            return _back_to_case(request, case)
+    section = {"action": chosen, "form": form, "url": request.path}
+    return _refused(request, case, form, section)
+
+
+@require_POST
+@role_required(Role.CONSULTANT, Role.LEADER)
+def offer_finish(request, uuid, offer_id):
+    case = _get_case_for_user(request, uuid)
+    offer = get_object_or_404(Offer, pk=offer_id, case=case)
+    form = forms.OfferFinishForm(request.POST, prefix="finish")
+    if form.is_valid():
+        try:
+            casework.offer_finish(offer=offer, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Tilbuddet er afsluttet."))
+            return redirect("cases:detail", uuid=case.uuid)
+    return _refused(request, case, form)
+
+
+@require_POST
+@role_required(Role.CONSULTANT, Role.LEADER)
+def measure_end(request, uuid, measure_id):
+    case = _get_case_for_user(request, uuid)
+    measure = get_object_or_404(Measure, pk=measure_id, case=case)
+    form = forms.OfferFinishForm(request.POST, prefix="finish")
+    if form.is_valid():
+        try:
+            casework.measure_end(measure=measure, actor=request.user, ended_on=form.cleaned_data["ended_on"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Indsatsen er afsluttet."))
+            return redirect("cases:detail", uuid=case.uuid)
+    return _refused(request, case, form)
+
+
+@require_POST
+@role_required(Role.LEADER)
+def exception_decide(request, exception_id):
+    exception = get_object_or_404(exceptions_pending_for(user=request.user), pk=exception_id)
+    form = forms.ExceptionDecideForm(request.POST, prefix="decide")
+    back = request.POST.get("next") or ""
+    if form.is_valid():
+        try:
+            casework.exception_decide(
+                exception=exception,
+                actor=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Undtagelsen er afgjort."))
+    if form.errors:
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+    if back == "case":
+        return redirect("cases:detail", uuid=exception.case.uuid)
+    return redirect("cases:exceptions_pending")
+
+
+@role_required(Role.LEADER)
+def exceptions_pending(request):
+    pending = list(exceptions_pending_for(user=request.user))
+    return render(
+        request,
+        "cases/exceptions_pending.html",
+        {"pending": pending, "decide_form": forms.ExceptionDecideForm(prefix="decide")},
+    )
+
+
+@require_POST
+@role_required(Role.LEADER)
+def reopen(request, uuid):
+    case = _get_case_for_user(request, uuid)
+    form = forms.ReopenForm(request.POST, prefix="reopen")
+    if form.is_valid():
+        try:
+            casework.case_reopen(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Sagen er genåbnet."))
+            return redirect("cases:detail", uuid=case.uuid)
+    return _refused(request, case, form)
+
+
+# --- Import of monitoring sheets (leaders) ------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "case_import_file"
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+@role_required(Role.LEADER)
+def import_upload(request):
+    """Upload → preview with every error (nothing saved) → confirm → import. The uploaded file waits in the
+    session between preview and confirmation, never on disk, and is removed when imported or replaced."""
+    form = forms.ImportUploadForm()
+    result = None
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.pop(IMPORT_SESSION_KEY, None)
+        if stored is None:
+            messages.error(request, _("Upload filen igen: forhåndsvisningen er udløbet."))
+            return redirect("cases:import")
+        result = cases_import(
+            data=base64.b64decode(stored["data"]), filename=stored["name"], actor=request.user
+        )
+        if result.saved:
+            messages.success(
+                request,
+                _("Importeret: %(imported)s sager (%(created)s nye, %(updated)s opdateret).")
+                % {"imported": result.imported, "created": result.created, "updated": result.updated},
+            )
+            return redirect("cases:import")
+    elif request.method == "POST":
+        form = forms.ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > IMPORT_MAX_BYTES:
+                form.add_error("file", _("Filen er for stor (højst 5 MB)."))
+            else:
+                data = upload.read()
+                try:
+                    result = cases_import(data=data, filename=upload.name, actor=request.user, dry_run=True)
+                except ImportFileError as error:
+                    form.add_error("file", str(error))
+                else:
+                    request.session.pop(IMPORT_SESSION_KEY, None)
+                    if not result.errors:
+                        request.session[IMPORT_SESSION_KEY] = {
+                            "name": upload.name,
+                            "data": base64.b64encode(data).decode(),
+                        }
+    return render(request, "cases/import.html", {"form": form, "result": result})
