@@ -1,5 +1,6 @@
 """The short forms on the case page (templates/cases/_case_actions.html). They check input shape only;
-the rules (dates against the first day of absence, closing, who may decide) live in cases/services/casework.py.
+the rules (dates against the first day of absence, closing, who may decide) live in the services
+(cases/services/casework.py).
 """
 
 from decimal import Decimal
@@ -42,6 +43,13 @@ class PersonChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
+class HoursField(forms.DecimalField):
+    """Hours per week; accepts a Danish decimal comma (25,5) as well as a point."""
+
+    def to_python(self, value):
+        return super().to_python(value.replace(",", ".") if isinstance(value, str) else value)
+
+
 class GradualReturnStepsMixin(forms.Form):
     """Up to STEP_ROWS rows of (from date, hours per week): a gradual return (timeoptrapning)."""
 
@@ -51,7 +59,7 @@ class GradualReturnStepsMixin(forms.Form):
             self.fields[f"step_{number}_from"] = forms.DateField(
                 label=_("Trin %(n)s fra") % {"n": number}, required=False, widget=DateInput()
             )
-            self.fields[f"step_{number}_hours"] = forms.DecimalField(
+            self.fields[f"step_{number}_hours"] = HoursField(
                 label=_("Trin %(n)s timer pr. uge") % {"n": number},
                 required=False,
                 min_value=Decimal(0),
@@ -102,7 +110,9 @@ class ConversationForm(GradualReturnStepsMixin):
     )
     plan = forms.CharField(label=_("Aftalt plan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     next_step = forms.CharField(label=_("Aftalt næste skridt"), max_length=500, required=False)
-    minutes = forms.CharField(label=_("Kort referat"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = forms.CharField(
+        label=_("Kort referat"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class MeasureForm(GradualReturnStepsMixin):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import forms_casework as forms
-from cases.models import Case, CaseException, Measure, Offer
+from cases.models import Case, Measure, Offer
 from cases.selectors.casework import case_work_records, exceptions_pending_for
 from cases.services import casework
 from cases.services.imports import ImportFileError, cases_import
@@ -45,14 +45,16 @@ ACTIONS = [
            needs_case=True),
     Action("conversation", gettext_lazy("Opfølgningssamtale"), forms.ConversationForm,
            gettext_lazy("Gem samtale")),
-    Action("measure", gettext_lazy("Virksomhedsrettet indsats"), forms.MeasureForm, gettext_lazy("Gem indsats")),
+    Action("measure", gettext_lazy("Virksomhedsrettet indsats"), forms.MeasureForm,
+           gettext_lazy("Gem indsats")),
     Action("offer", gettext_lazy("Tilbud"), forms.OfferForm, gettext_lazy("Gem tilbud")),
     Action("exception", gettext_lazy("Undtagelse fra mødet på arbejdspladsen"), forms.ExceptionProposeForm,
            gettext_lazy("Foreslå undtagelse")),
     Action("handover", gettext_lazy("Overdrag sagen"), forms.HandoverForm, gettext_lazy("Overdrag"),
            needs_case=True),
     Action("fast-track", gettext_lazy("Fast track"), forms.FastTrackForm, gettext_lazy("Gem Fast track")),
-    Action("agreement-56", gettext_lazy("§ 56-aftale"), forms.Agreement56Form, gettext_lazy("Gem § 56-aftale")),
+    Action("agreement-56", gettext_lazy("§ 56-aftale"), forms.Agreement56Form,
+           gettext_lazy("Gem § 56-aftale")),
     Action("retention-plan", gettext_lazy("Fastholdelsesplan (§ 7 b)"), forms.RetentionPlanForm,
            gettext_lazy("Gem fastholdelsesplan")),
     Action("close", gettext_lazy("Afslut sagen"), forms.CloseForm, gettext_lazy("Afslut sagen")),
@@ -156,7 +158,8 @@ def _back_to_case(request, case: Case) -> HttpResponse:
 def _refused(request, case: Case, form, section: dict | None = None) -> HttpResponse:
     """Show the errors: the section again (htmx) or a message on the case page."""
     if _is_htmx(request) and section is not None:
-        return HttpResponse(render_to_string("cases/_action_section.html", {"section": section}, request=request))
+        html = render_to_string("cases/_action_section.html", {"section": section}, request=request)
+        return HttpResponse(html)
     problems = [f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ")
                 for f, e in form.errors.items()]  # fmt: skip
     messages.error(request, _("Ikke gemt. %(problems)s") % {"problems": " ".join(problems)})

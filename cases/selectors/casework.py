@@ -23,7 +23,9 @@ def case_work_records(*, case: Case) -> dict:
         "exceptions": list(
             case.exceptions.select_related("reason", "proposed_by", "decided_by").order_by("-proposed_at")
         ),
-        "assignments": list(case.assignments.select_related("consultant", "reason").order_by("started_on", "id")),
+        "assignments": list(
+            case.assignments.select_related("consultant", "reason").order_by("started_on", "id")
+        ),
     }
 
 

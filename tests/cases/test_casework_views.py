@@ -1,0 +1,181 @@
+"""The case page's case-work forms, the deciders' list and the import page, as users meet them."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case, CaseException, Conversation
+from cases.services.casework import case_close, exception_propose
+from staff.roles import Role
+from tests.cases.casework_factories import CaseFactory
+from tests.factories import StaffMemberFactory
+from visitation.models import ClosingReason, ExceptionReason
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def case(consultant):
+    return CaseFactory(consultant=consultant, first_absence_day=dt.date.today() - dt.timedelta(days=40))
+
+
+def action_url(case, slug):
+    return reverse("cases:action", kwargs={"uuid": case.uuid, "slug": slug})
+
+
+def detail_url(case):
+    return reverse("cases:detail", kwargs={"uuid": case.uuid})
+
+
+def test_case_page_shows_the_forms_and_the_records(client, consultant, case):
+    client.force_login(consultant)
+    response = client.get(detail_url(case))
+    content = response.content.decode()
+    assert response.status_code == 200
+    for title in ["Visitation", "Opfølgningssamtale", "Virksomhedsrettet indsats", "Tilbud", "Overdrag sagen",
+                  "Fast track", "§ 56-aftale", "Fastholdelsesplan (§ 7 b)", "Afslut sagen"]:  # fmt: skip
+        assert title in content
+    assert 'for="id_conversation-held_on"' in content  # real labels
+
+
+def test_a_conversation_with_a_plan_through_the_form(client, consultant, case):
+    client.force_login(consultant)
+    held = dt.date.today() - dt.timedelta(days=2)
+    response = client.post(
+        action_url(case, "conversation"),
+        {
+            "conversation-held_on": held.isoformat(),
+            "conversation-place": "arbejdsplads",
+            "conversation-participants": ["citizen", "nearest_leader", "consultant"],
+            "conversation-plan": "Optrapning",
+            "conversation-next_step": "Nyt møde om 4 uger",
+            "conversation-minutes": "Ondt i ryggen",
+            "conversation-step_1_from": held.isoformat(),
+            "conversation-step_1_hours": "20",
+            "conversation-step_2_from": (held + dt.timedelta(weeks=3)).isoformat(),
+            "conversation-step_2_hours": "25,5",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == detail_url(case)
+    conversation = Conversation.objects.get(case=case)
+    assert conversation.counts_as_workplace_meeting
+    assert [str(s.hours_per_week) for s in case.measures.get().steps.all()] == ["20.0", "25.5"]
+    page = client.get(detail_url(case)).content.decode()
+    assert "Samtalen er gemt." in page and "Møde på arbejdspladsen" in page and "25,5 t/uge fra" in page
+
+
+def test_htmx_errors_come_back_in_the_section_and_nothing_is_saved(client, consultant, case):
+    client.force_login(consultant)
+    before = (case.first_absence_day - dt.timedelta(days=1)).isoformat()
+    response = client.post(
+        action_url(case, "visitation"), {"visitation-category": "2", "visitation-decided_on": before}, **HTMX
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="section-visitation"' in content and "før første fraværsdag" in content
+    assert not case.visitations.exists()
+    ok = client.post(
+        action_url(case, "visitation"),
+        {"visitation-category": "2", "visitation-decided_on": dt.date.today().isoformat()},
+        **HTMX,
+    )
+    assert ok.status_code == 204 and ok["HX-Redirect"] == detail_url(case)
+
+
+def test_a_consultant_of_another_team_cannot_act(client, other_consultant, case):
+    client.force_login(other_consultant)
+    response = client.post(
+        action_url(case, "visitation"),
+        {"visitation-category": "2", "visitation-decided_on": dt.date.today().isoformat()},
+    )
+    assert response.status_code == 404 and not case.visitations.exists()
+
+
+def test_closed_case_is_read_only_and_a_leader_reopens_it(client, consultant, leader, case):
+    case_close(
+        case=case,
+        actor=consultant,
+        closed_on=dt.date.today(),
+        reason=ClosingReason.objects.get(code="rask_eget_job"),
+    )
+    client.force_login(consultant)
+    page = client.get(detail_url(case)).content.decode()
+    assert "Sagen er afsluttet" in page and "Gem visitation" not in page and "Genåbn sagen" not in page
+    response = client.post(
+        action_url(case, "visitation"),
+        {"visitation-category": "2", "visitation-decided_on": dt.date.today().isoformat()},
+        follow=True,
+    )
+    assert "Ikke gemt." in response.content.decode() and not case.visitations.exists()
+    assert (
+        client.post(reverse("cases:reopen", kwargs={"uuid": case.uuid}), {"reopen-reason": "x"}).status_code
+        == 403
+    )
+
+    client.force_login(leader)
+    assert "Genåbn sagen" in client.get(detail_url(case)).content.decode()
+    client.post(reverse("cases:reopen", kwargs={"uuid": case.uuid}), {"reopen-reason": "Fejl i afslutningen"})
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPEN
+
+
+def test_pending_exceptions_are_decided_by_another_leader(client, consultant, leader, team, case):
+    reason = ExceptionReason.objects.get(code="indlagt")
+    exception = exception_propose(case=case, actor=consultant, reason=reason, note="")
+    other_case = CaseFactory(consultant=consultant)
+    own = exception_propose(case=other_case, actor=leader, reason=reason)
+    client.force_login(leader)
+    # queries: session, user, roles, staff member (visibility), pending exceptions with their case
+    page = client.get(reverse("cases:exceptions_pending")).content.decode()
+    assert "Indlagt eller netop opereret" in page and "Foreslået af dig" in page
+    client.post(
+        reverse("cases:exception_decide", kwargs={"exception_id": own.pk}), {"decide-decision": "approve"}
+    )
+    own.refresh_from_db()
+    assert own.status == CaseException.Status.PENDING
+    client.post(
+        reverse("cases:exception_decide", kwargs={"exception_id": exception.pk}),
+        {"decide-decision": "reject", "decide-note": "Mød op"},
+    )
+    exception.refresh_from_db()
+    assert exception.status == CaseException.Status.REJECTED and exception.decided_by == leader
+
+
+def test_pending_list_query_budget(client, consultant, leader, django_assert_max_num_queries):
+    reason = ExceptionReason.objects.get(code="afstand")
+    for _ in range(5):
+        exception_propose(case=CaseFactory(consultant=consultant), actor=consultant, reason=reason)
+    client.force_login(leader)
+    client.get(reverse("cases:exceptions_pending"))
+    # session, user, roles (groups), staff member for visibility, pending exceptions with case, person,
+    # employer, consultant, reason and proposer joined in, plus the alert bell's own count: no query per row
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("cases:exceptions_pending"))
+    assert response.content.decode().count("Gem afgørelse") == 5
+
+
+def test_only_leaders_reach_the_import_and_decisions(client, consultant):
+    client.force_login(consultant)
+    assert client.get(reverse("cases:import")).status_code == 403
+    assert client.get(reverse("cases:exceptions_pending")).status_code == 403
+
+
+def test_import_page_previews_then_imports(client, leader, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    StaffMemberFactory(user__username="alice", user__roles=[Role.CONSULTANT])
+    bad = "cpr;foerste_fravaersdag;kategori\n0101802468;2018-02-01;7\n"
+    client.force_login(leader)
+    response = client.post(reverse("cases:import"), {"file": SimpleUploadedFile("ark.csv", bad.encode())})
+    assert "row 2, column kategori: skal være 1, 2 eller 3" in response.content.decode()
+    assert "Importér 1 sag" not in response.content.decode()
+
+    good = "cpr;foerste_fravaersdag;kategori;konsulent\n0101802468;2018-02-01;2;alice\n"
+    response = client.post(reverse("cases:import"), {"file": SimpleUploadedFile("ark.csv", good.encode())})
+    content = response.content.decode()
+    assert "010180-XXXX" in content and "0101802468" not in content and "Ny sag" in content
+    assert not Case.objects.exists()
+    response = client.post(reverse("cases:import"), {"confirm": "1"}, follow=True)
+    assert "Importeret: 1 sager (1 nye, 0 opdateret)." in response.content.decode()
+    assert Case.objects.get().created_by == leader
