@@ -92,6 +92,14 @@ class VisitationForm(forms.Form):
     rationale = forms.CharField(
         label=_("Begrundelse"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    expected_full_recovery_on = _date(
+        _("Forventet fuld raskmelding"),
+        required=False,
+        help_text=_(
+            "Valgfri. Efter 2025-reglerne (§ 13 f) følges der kun op ved raskmelding, når fuld "
+            "raskmelding forventes inden udgangen af uge 13 regnet fra første samtale."
+        ),
+    )
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)

@@ -92,11 +92,19 @@ def _done(case: Case, original: Case) -> None:
 
 @transaction.atomic
 def visitation_set(
-    *, case: Case, actor: AbstractBaseUser, category: int, decided_on: dt.date, rationale: str = ""
+    *,
+    case: Case,
+    actor: AbstractBaseUser,
+    category: int,
+    decided_on: dt.date,
+    rationale: str = "",
+    expected_full_recovery_on: dt.date | None = None,
 ) -> Visitation:
-    """Set or re-assess the visitation category; the history stays as Visitation rows."""
+    """Set or re-assess the visitation category; the history stays as Visitation rows. The expected date of
+    full recovery (optional) drives § 13 f under the 2025 rules: follow-up only on recovery."""
     locked = _lock(case)
     _check_date(locked, decided_on, "decided_on")
+    _check_date(locked, expected_full_recovery_on, "expected_full_recovery_on", allow_future=True)
     if category == Category.THREE and not locked.rule_set.category_3_exists:
         raise ValidationError(
             {"category": _("Kategori 3 findes ikke i regelsættet %(rules)s.") % {"rules": locked.rule_set}}
@@ -111,8 +119,10 @@ def visitation_set(
     latest = locked.visitations.order_by("-decided_on", "-id").first()
     previous = locked.category
     locked.category = latest.category
+    if expected_full_recovery_on is not None:
+        locked.expected_full_recovery_on = expected_full_recovery_on
     locked.full_clean()
-    locked.save(update_fields=["category"])
+    locked.save(update_fields=["category", "expected_full_recovery_on"])
     if previous and previous != category:
         text = _("Revisiteret fra kategori %(old)s til kategori %(new)s den %(day)s") % {
             "old": previous,

@@ -320,3 +320,24 @@ def test_a_booker_may_propose_but_nobody_without_a_role(hh_case):
     stranger = StaffMemberFactory(user__username="nobody", user__roles=[]).user
     with pytest.raises(PermissionDenied):
         exception_propose(case=hh_case, actor=stranger, reason=ExceptionReason.objects.get(code="afstand"))
+
+
+def test_expected_full_recovery_is_kept_on_the_case(hh_case, consultant):
+    with pytest.raises(ValidationError) as error:
+        visitation_set(
+            case=hh_case,
+            actor=consultant,
+            category=2,
+            decided_on=dt.date(2017, 10, 9),
+            expected_full_recovery_on=dt.date(2017, 8, 1),
+        )
+    assert "expected_full_recovery_on" in error.value.message_dict
+    visitation_set(
+        case=hh_case,
+        actor=consultant,
+        category=2,
+        decided_on=dt.date(2017, 10, 9),
+        expected_full_recovery_on=dt.date(2017, 11, 30),
+    )
+    hh_case.refresh_from_db()
+    assert hh_case.expected_full_recovery_on == dt.date(2017, 11, 30)
