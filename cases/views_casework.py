@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cases import forms_casework as forms
 from cases.models import Case, Measure, Offer
+from cases.selectors.cases import case_visible_to
 from cases.selectors.casework import case_work_records, exceptions_pending_for
 from cases.services import casework
 from cases.services.imports import ImportFileError, cases_import
@@ -147,7 +148,10 @@ def _is_htmx(request) -> bool:
 
 
 def _back_to_case(request, case: Case) -> HttpResponse:
-    url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+    return _redirect(request, reverse("cases:detail", kwargs={"uuid": case.uuid}))
+
+
+def _redirect(request, url: str) -> HttpResponse:
     if _is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
@@ -183,6 +187,9 @@ def action(request, uuid, slug):
             _apply_errors(form, error)
         else:
             messages.success(request, message)
+            if slug == "handover" and not case_visible_to(user=request.user).filter(pk=case.pk).exists():
+                # Handed to another team: the page would be a 404 for the one who handed it over.
+                return _redirect(request, reverse("cases:my_cases"))
             return _back_to_case(request, case)
     section = {"action": chosen, "form": form, "url": request.path}
     return _refused(request, case, form, section)

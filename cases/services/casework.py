@@ -53,7 +53,8 @@ def _refresh_deadlines(case: Case) -> None:
 
 def _lock(case: Case) -> Case:
     """The case row, locked until the transaction ends; refused when the case is closed (read-only)."""
-    locked = Case.objects.select_for_update().select_related("rule_set").get(pk=case.pk)
+    # No select_related here: FOR UPDATE would also lock the joined rule-set row that every case shares.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.is_closed:
         raise ValidationError(_("Sagen er afsluttet og kan ikke ændres. En leder kan genåbne den."))
     return locked

@@ -10,7 +10,7 @@ from cases.services.casework import case_close, exception_propose
 from staff.roles import Role
 from tests.cases.casework_factories import CaseFactory
 from tests.factories import StaffMemberFactory
-from visitation.models import ClosingReason, ExceptionReason
+from visitation.models import ClosingReason, ExceptionReason, HandoverReason
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -179,3 +179,18 @@ def test_import_page_previews_then_imports(client, leader, tmp_path):
     response = client.post(reverse("cases:import"), {"confirm": "1"}, follow=True)
     assert "Importeret: 1 sager (1 nye, 0 opdateret)." in response.content.decode()
     assert Case.objects.get().created_by == leader
+
+
+def test_handover_to_another_team_returns_to_my_cases(client, consultant, other_consultant, case, other_team):
+    client.force_login(consultant)
+    response = client.post(
+        action_url(case, "handover"),
+        {
+            "handover-to_consultant": other_consultant.pk,
+            "handover-reason": HandoverReason.objects.get(code="opsagt_ledighed").pk,
+            "handover-on": dt.date.today().isoformat(),
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("cases:my_cases")
+    case.refresh_from_db()
+    assert case.consultant == other_consultant and case.team == other_team
