@@ -1,0 +1,526 @@
+"""The figures managers read (domain.md "Figures managers read", formats.md §2), computed in the database.
+
+Each figure is a denominator queryset plus a numerator condition on it, so that the figure, its monthly
+breakdown and the drill-down list of cases behind every number share one definition. Counting is done by
+conditional aggregation (one query per figure, whatever the number of cases or months); only the median and
+the survival curves read a sorted list of values.
+
+D is the first day of absence; the end of week n is D + 7n − 1 days (end of week 8 = D + 55, end of
+week 13 = D + 90). Day differences are compared as durations, which Django translates for SQLite and
+PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Assignment, Case, CaseException, Conversation, Measure, Offer
+from visitation.models import Category
+
+END_OF_WEEK_7 = dt.timedelta(days=48)  # intake: the benefit office hands cases over by the end of week 7
+END_OF_WEEK_8 = dt.timedelta(days=55)
+END_OF_WEEK_13 = dt.timedelta(days=90)
+EMPLOYED_CATEGORIES = [Category.TWO, Category.THREE]
+
+# The definitions shown next to each figure, word for word from formats.md §2 (translated in the UI).
+DEFINITIONS = {
+    "workplace_first_meeting": _(
+        "Nævner: sager med en arbejdsgiver, visitationskategori 2 eller 3, hvis første opfølgningssamtale "
+        "fandt sted i perioden. Tæller: dem, der blev holdt på arbejdspladsen med arbejdsgiveren som "
+        "deltager. Tallene »ikke undtaget« udelader sager med en undtagelse, der fritager fra målet, af både "
+        "tæller og nævner."
+    ),
+    "first_meeting_on_time": _(
+        "Samme nævner som første samtale på arbejdspladsen; tæller: første samtale senest D + 55 (udgangen "
+        "af uge 8)."
+    ),
+    "week13_measure": _(
+        "Nævner: sager, hvis uge 13 sluttede i perioden (D + 90), og som ikke var afsluttet senest D + 55. "
+        "Tæller: dem, hvis første virksomhedsrettede indsats startede senest D + 90."
+    ),
+    "duration": _(
+        "Sager afsluttet i perioden: antal, median af (afslutningsdato − D + 1) i dage (gennemsnittet af de "
+        "to midterste ved et lige antal), andelen, hvis afslutningsårsag tæller som tilbage i arbejde, og "
+        "antal pr. afslutningsårsag."
+    ),
+    "one_caseworker": _(
+        "Andelen af sager afsluttet i perioden, der havde én ansvarlig konsulent hele vejen; skift af "
+        "konsulent i perioden pr. årsag."
+    ),
+    "caseload": _("Åbne sager pr. konsulent i dag, målt mod konsulentens mål for sagsstamme (anbefalet 45)."),
+    "flow": _(
+        "Sager, der venter på booking af første møde (åbne sager med arbejdsgiver uden samtale og uden "
+        "planlagt møde), dage til fristen ved udgangen af uge 8, og sager modtaget i perioden efter udgangen "
+        "af uge 7."
+    ),
+    "offers": _(
+        "Tilbud afsluttet i perioden: andelen med positiv, ingen eller negativ udvikling mellem borgerens "
+        "egen vurdering ved start og slut, pr. køn, med antal besvarelser."
+    ),
+    "survival": _(
+        "Kaplan–Meier: andelen, der endnu ikke er tilbage i arbejde, efter uger fra D, for sager, hvis "
+        "første samtale i perioden var på arbejdspladsen med arbejdsgiveren, mod de øvrige. Åbne sager og "
+        "sager afsluttet af andre grunde tælles med, til de forlader opgørelsen (censureres)."
+    ),
+    "excluded": _("Sager afsluttet som »fejloprettet« holdes ude af alle nøgletal."),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed interval of days [start, end]."""
+
+    start: dt.date
+    end: dt.date
+
+    def months(self) -> list[Period]:
+        """The calendar months the period touches, each cut to the period."""
+        months = []
+        first = self.start.replace(day=1)
+        while first <= self.end:
+            following = (first + dt.timedelta(days=32)).replace(day=1)
+            months.append(Period(max(first, self.start), min(following - dt.timedelta(days=1), self.end)))
+            first = following
+        return months
+
+    def shifted_back(self, delta: dt.timedelta) -> tuple[dt.date, dt.date]:
+        return (self.start - delta, self.end - delta)
+
+    def as_range(self) -> tuple[dt.date, dt.date]:
+        return (self.start, self.end)
+
+
+def share(numerator: int, denominator: int) -> float | None:
+    """A fraction rounded half up to 4 decimals; None when there is nothing to divide by (shown as "–")."""
+    if not denominator:
+        return None
+    return float((Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"), ROUND_HALF_UP))
+
+
+def _days_between(later: str, earlier: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# First follow-up conversation: at the workplace, on time
+# ---------------------------------------------------------------------------------------------------------
+
+AT_WORKPLACE = Q(first_conversation_place=Conversation.Place.WORKPLACE, first_conversation_employer=True)
+NOT_EXEMPTED = Q(exempted=False)
+FIRST_ON_TIME = Q(first_conversation_delay__lte=END_OF_WEEK_8)
+
+
+def with_first_conversation(cases: QuerySet[Case]) -> QuerySet[Case]:
+    first = Conversation.objects.filter(case=OuterRef("pk")).order_by("held_on", "id")
+    exempting = CaseException.objects.filter(
+        case=OuterRef("pk"),
+        status=CaseException.Status.APPROVED,
+        reason__exempts_from_workplace_target=True,
+    )
+    return cases.annotate(
+        first_conversation_on=Subquery(first.values("held_on")[:1], output_field=DateField()),
+        first_conversation_place=Subquery(first.values("place")[:1]),
+        first_conversation_employer=Subquery(
+            first.values("employer_took_part")[:1], output_field=BooleanField()
+        ),
+        exempted=Exists(exempting),
+    ).annotate(first_conversation_delay=_days_between("first_conversation_on", "first_absence_day"))
+
+
+def first_meeting_cases(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
+    """Denominator of the workplace and on-time figures: cases with an employer, category 2 or 3, whose
+    first follow-up conversation took place in the period."""
+    return with_first_conversation(
+        cases.filter(employer__isnull=False, category__in=EMPLOYED_CATEGORIES)
+    ).filter(first_conversation_on__range=period.as_range())
+
+
+def _first_meeting_counts(prefix: str, within: Q) -> dict:
+    return {
+        f"{prefix}denominator": Count("pk", filter=within),
+        f"{prefix}numerator": Count("pk", filter=within & AT_WORKPLACE),
+        f"{prefix}denominator_not_exempted": Count("pk", filter=within & NOT_EXEMPTED),
+        f"{prefix}numerator_not_exempted": Count("pk", filter=within & AT_WORKPLACE & NOT_EXEMPTED),
+        f"{prefix}on_time": Count("pk", filter=within & FIRST_ON_TIME),
+    }
+
+
+def workplace_figures(cases: QuerySet[Case], period: Period) -> tuple[dict, dict, list[dict]]:
+    """(workplace_first_meeting, first_meeting_on_time, months): two queries in all."""
+    denominator = first_meeting_cases(cases, period)
+    months = period.months()
+    aggregates = _first_meeting_counts("", Q())
+    for index, month in enumerate(months):
+        aggregates |= _first_meeting_counts(f"m{index}_", Q(first_conversation_on__range=month.as_range()))
+    counts = denominator.aggregate(**aggregates)
+    exceptions = (
+        CaseException.objects.filter(case__in=denominator.values("pk"), status=CaseException.Status.APPROVED)
+        .values("reason__code")
+        .annotate(cases=Count("case", distinct=True))
+        .order_by("reason__code")
+    )
+    workplace = {
+        "numerator": counts["numerator"],
+        "denominator": counts["denominator"],
+        "share": share(counts["numerator"], counts["denominator"]),
+        "numerator_not_exempted": counts["numerator_not_exempted"],
+        "denominator_not_exempted": counts["denominator_not_exempted"],
+        "share_not_exempted": share(counts["numerator_not_exempted"], counts["denominator_not_exempted"]),
+        "exceptions_by_reason": {row["reason__code"]: row["cases"] for row in exceptions},
+    }
+    on_time = {
+        "numerator": counts["on_time"],
+        "denominator": counts["denominator"],
+        "share": share(counts["on_time"], counts["denominator"]),
+    }
+    by_month = [
+        {
+            "period": month,
+            "numerator": counts[f"m{index}_numerator"],
+            "denominator": counts[f"m{index}_denominator"],
+            "share": share(counts[f"m{index}_numerator"], counts[f"m{index}_denominator"]),
+            "numerator_not_exempted": counts[f"m{index}_numerator_not_exempted"],
+            "denominator_not_exempted": counts[f"m{index}_denominator_not_exempted"],
+            "share_not_exempted": share(
+                counts[f"m{index}_numerator_not_exempted"], counts[f"m{index}_denominator_not_exempted"]
+            ),
+            "on_time": counts[f"m{index}_on_time"],
+            "on_time_share": share(counts[f"m{index}_on_time"], counts[f"m{index}_denominator"]),
+        }
+        for index, month in enumerate(months)
+    ]
+    return workplace, on_time, by_month
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Enterprise-oriented measure by the end of week 13
+# ---------------------------------------------------------------------------------------------------------
+
+MEASURE_BY_WEEK_13 = Q(first_measure_delay__lte=END_OF_WEEK_13)
+
+
+def week13_cases(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
+    """Denominator: cases whose end of week 13 (D + 90) lies in the period and that were not closed on or
+    before D + 55. "D + 90 in [start, end]" is "D in [start − 90, end − 90]", which uses the index on D."""
+    first_measure = (
+        Measure.objects.filter(case=OuterRef("pk"), type__counts_for_week_13=True)
+        .order_by("started_on", "id")
+        .values("started_on")[:1]
+    )
+    return (
+        cases.filter(first_absence_day__range=period.shifted_back(END_OF_WEEK_13))
+        .annotate(
+            closed_after=_days_between("closed_on", "first_absence_day"),
+            first_measure_on=Subquery(first_measure, output_field=DateField()),
+        )
+        .annotate(first_measure_delay=_days_between("first_measure_on", "first_absence_day"))
+        .filter(Q(closed_on__isnull=True) | Q(closed_after__gt=END_OF_WEEK_8))
+    )
+
+
+def week13_figures(cases: QuerySet[Case], period: Period) -> tuple[dict, list[dict]]:
+    months = period.months()
+    aggregates = {"denominator": Count("pk"), "numerator": Count("pk", filter=MEASURE_BY_WEEK_13)}
+    for index, month in enumerate(months):
+        within = Q(first_absence_day__range=month.shifted_back(END_OF_WEEK_13))
+        aggregates[f"m{index}_denominator"] = Count("pk", filter=within)
+        aggregates[f"m{index}_numerator"] = Count("pk", filter=within & MEASURE_BY_WEEK_13)
+    counts = week13_cases(cases, period).aggregate(**aggregates)
+    figure = {
+        "numerator": counts["numerator"],
+        "denominator": counts["denominator"],
+        "share": share(counts["numerator"], counts["denominator"]),
+    }
+    by_month = [
+        {
+            "period": month,
+            "numerator": counts[f"m{index}_numerator"],
+            "denominator": counts[f"m{index}_denominator"],
+            "share": share(counts[f"m{index}_numerator"], counts[f"m{index}_denominator"]),
+        }
+        for index, month in enumerate(months)
+    ]
+    return figure, by_month
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Duration and closing reasons
+# ---------------------------------------------------------------------------------------------------------
+
+RETURN_TO_WORK = Q(closing_reason__counts_as_return_to_work=True)
+
+
+def closed_cases(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
+    return cases.filter(closed_on__range=period.as_range())
+
+
+def median(sorted_values: list[int]) -> float | None:
+    if not sorted_values:
+        return None
+    middle = len(sorted_values) // 2
+    if len(sorted_values) % 2:
+        return float(sorted_values[middle])
+    return (sorted_values[middle - 1] + sorted_values[middle]) / 2
+
+
+def duration_figures(cases: QuerySet[Case], period: Period) -> tuple[dict, list[dict]]:
+    """formats.md's `duration` plus, for the page, the median and count per closing reason (3 queries)."""
+    closed = closed_cases(cases, period)
+    counts = closed.aggregate(closed=Count("pk"), returned=Count("pk", filter=RETURN_TO_WORK))
+    by_reason = list(
+        closed.values(
+            "closing_reason__code", "closing_reason__label", "closing_reason__counts_as_return_to_work"
+        )
+        .annotate(cases=Count("pk"))
+        .order_by("closing_reason__code")
+    )
+    # The median needs the values themselves: one sorted values query (days counted inclusively).
+    lengths = list(
+        closed.annotate(length=_days_between("closed_on", "first_absence_day"))
+        .order_by("length")
+        .values_list("closing_reason__code", "length")
+    )
+    all_days = [length.days + 1 for _, length in lengths]
+    reasons = []
+    for row in by_reason:
+        code = row["closing_reason__code"]
+        reasons.append(
+            {
+                "code": code or "",
+                "label": row["closing_reason__label"] or "",
+                "counts_as_return_to_work": bool(row["closing_reason__counts_as_return_to_work"]),
+                "cases": row["cases"],
+                "median_days": median([length.days + 1 for reason, length in lengths if reason == code]),
+            }
+        )
+    figure = {
+        "closed": counts["closed"],
+        "median_days": median(all_days),
+        "return_to_work_share": share(counts["returned"], counts["closed"]),
+        "closing_reasons": {row["code"]: row["cases"] for row in reasons if row["code"]},
+    }
+    return figure, reasons
+
+
+def duration_distribution(days: list[int]) -> list[dict]:
+    """Closed cases by absence-week band of their closing, for the chart and its table."""
+    bands = [(1, 8), (9, 13), (14, 26), (27, 52), (53, None)]
+    rows = []
+    for first, last in bands:
+        weeks = [(d - 1) // 7 + 1 for d in days]
+        count = sum(1 for w in weeks if w >= first and (last is None or w <= last))
+        rows.append({"first_week": first, "last_week": last, "cases": count})
+    return rows
+
+
+def closed_lengths(cases: QuerySet[Case], period: Period) -> list[int]:
+    return [
+        length.days + 1
+        for length in closed_cases(cases, period)
+        .annotate(length=_days_between("closed_on", "first_absence_day"))
+        .order_by("length")
+        .values_list("length", flat=True)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One caseworker, handovers, caseload, flow
+# ---------------------------------------------------------------------------------------------------------
+
+ONE_CASEWORKER = Q(consultant__isnull=False, changed_consultant=False)
+
+
+def one_caseworker_cases(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
+    """Closed cases in the period; a case had one caseworker when no assignment names another consultant
+    than the responsible one."""
+    other = Assignment.objects.filter(case=OuterRef("pk")).exclude(consultant=OuterRef("consultant"))
+    return closed_cases(cases, period).annotate(changed_consultant=Exists(other))
+
+
+def one_caseworker_figures(cases: QuerySet[Case], period: Period) -> tuple[dict, list[dict]]:
+    counts = one_caseworker_cases(cases, period).aggregate(
+        closed=Count("pk"), one=Count("pk", filter=ONE_CASEWORKER)
+    )
+    handovers = list(
+        handovers_in(cases, period)
+        .values("reason__code", "reason__label", "reason__avoidable")
+        .annotate(handovers=Count("pk"), cases=Count("case", distinct=True))
+        .order_by("-handovers", "reason__code")
+    )
+    figure = {
+        "numerator": counts["one"],
+        "denominator": counts["closed"],
+        "share": share(counts["one"], counts["closed"]),
+    }
+    return figure, handovers
+
+
+def handovers_in(cases: QuerySet[Case], period: Period) -> QuerySet[Assignment]:
+    """Changes of consultant in the period: assignments given with a reason (the first one has none)."""
+    return Assignment.objects.filter(
+        case__in=cases.values("pk"), started_on__range=period.as_range(), reason__isnull=False
+    )
+
+
+def caseload(cases: QuerySet[Case]) -> list[dict]:
+    """Open cases per consultant today against the consultant's own target (one query)."""
+    rows = (
+        cases.filter(status=Case.Status.OPEN, consultant__isnull=False)
+        .values(
+            "consultant",
+            "consultant__username",
+            "consultant__first_name",
+            "consultant__last_name",
+            "consultant__staff__caseload_target",
+        )
+        .annotate(open_cases=Count("pk"))
+        .order_by("-open_cases", "consultant__first_name")
+    )
+    return [
+        {
+            "consultant_id": row["consultant"],
+            "name": f"{row['consultant__first_name']} {row['consultant__last_name']}".strip()
+            or row["consultant__username"],
+            "open_cases": row["open_cases"],
+            "target": row["consultant__staff__caseload_target"] or 45,
+            "over_target": row["open_cases"] > (row["consultant__staff__caseload_target"] or 45),
+        }
+        for row in rows
+    ]
+
+
+def waiting_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Open cases with an employer that have had no conversation and have no first meeting planned."""
+    return cases.filter(
+        status=Case.Status.OPEN,
+        employer__isnull=False,
+        first_meeting_planned_on__isnull=True,
+    ).exclude(Exists(Conversation.objects.filter(case=OuterRef("pk"))))
+
+
+# Bands of days left to the week-8 deadline (D + 55 − today), as conditions on D so the index serves them.
+def _deadline_bands(today: dt.date) -> dict[str, Q]:
+    def d_for(days_left: int) -> dt.date:
+        return today - END_OF_WEEK_8 + dt.timedelta(days=days_left)
+
+    return {
+        "overdue": Q(first_absence_day__lt=d_for(0)),
+        "within_7_days": Q(first_absence_day__range=(d_for(0), d_for(7))),
+        "within_14_days": Q(first_absence_day__range=(d_for(8), d_for(14))),
+        "later": Q(first_absence_day__gt=d_for(14)),
+    }
+
+
+LATE_INTAKE = Q(intake_delay__gt=END_OF_WEEK_7)
+
+
+def received_cases(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
+    return cases.filter(received_on__range=period.as_range()).annotate(
+        intake_delay=_days_between("received_on", "first_absence_day")
+    )
+
+
+def flow_figures(cases: QuerySet[Case], period: Period, today: dt.date) -> dict:
+    bands = _deadline_bands(today)
+    waiting = waiting_cases(cases).aggregate(
+        waiting=Count("pk"), **{band: Count("pk", filter=q) for band, q in bands.items()}
+    )
+    intake = received_cases(cases, period).aggregate(
+        received=Count("pk"), late=Count("pk", filter=LATE_INTAKE)
+    )
+    return {
+        "waiting": waiting.pop("waiting"),
+        "bands": waiting,
+        "received": intake["received"],
+        "late": intake["late"],
+        "late_share": share(intake["late"], intake["received"]),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Offers and progression (seed 001's table)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def offers_progression(cases: QuerySet[Case], period: Period) -> list[dict]:
+    """Per offer and sex: respondents (both scores given) and positive/no/negative development."""
+    rows = (
+        Offer.objects.filter(
+            case__in=cases.values("pk"),
+            ended_on__range=period.as_range(),
+            score_start__isnull=False,
+            score_end__isnull=False,
+        )
+        .values("type__code", "type__label", "case__person__sex")
+        .annotate(
+            respondents=Count("pk"),
+            positive=Count("pk", filter=Q(score_end__gt=F("score_start"))),
+            unchanged=Count("pk", filter=Q(score_end=F("score_start"))),
+            negative=Count("pk", filter=Q(score_end__lt=F("score_start"))),
+        )
+        .order_by("type__label", "case__person__sex")
+    )
+    return [
+        {
+            "offer_code": row["type__code"],
+            "offer": row["type__label"],
+            "sex": row["case__person__sex"],
+            "respondents": row["respondents"],
+            "positive": row["positive"],
+            "unchanged": row["unchanged"],
+            "negative": row["negative"],
+            "positive_share": share(row["positive"], row["respondents"]),
+            "unchanged_share": share(row["unchanged"], row["respondents"]),
+            "negative_share": share(row["negative"], row["respondents"]),
+        }
+        for row in rows
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# formats.md §2: the milestone report
+# ---------------------------------------------------------------------------------------------------------
+
+
+def milestone_report(cases: QuerySet[Case], period: Period) -> dict:
+    """Exactly the JSON of formats.md §2."""
+    workplace, on_time, _months = workplace_figures(cases, period)
+    week13, _months = week13_figures(cases, period)
+    duration, _reasons = duration_figures(cases, period)
+    return {
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "workplace_first_meeting": workplace,
+        "first_meeting_on_time": on_time,
+        "week13_measure": week13,
+        "duration": duration,
+    }
+
+
+def milestone_report_rows(report: dict) -> list[tuple[str, str, object]]:
+    """The same report flattened to (figure, measure, value) rows for CSV."""
+    rows = [("period", "from", report["period"]["from"]), ("period", "to", report["period"]["to"])]
+    for figure in ("workplace_first_meeting", "first_meeting_on_time", "week13_measure", "duration"):
+        for key, value in report[figure].items():
+            if isinstance(value, dict):
+                for code, count in value.items():
+                    rows.append((figure, f"{key}.{code}", count))
+            else:
+                rows.append((figure, key, value))
+    return rows

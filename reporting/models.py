@@ -1,0 +1,36 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Figure(models.TextChoices):
+    """The figures that carry dated milestones (domain.md, success criteria 2 and 3)."""
+
+    WORKPLACE_FIRST_MEETING = "workplace_first_meeting", _("Første samtale på arbejdspladsen")
+    WEEK13_MEASURE = "week13_measure", _("Virksomhedsrettet indsats senest uge 13")
+
+
+class Milestone(models.Model):
+    """A dated target for one figure (milepæl), e.g. Herning: 39 % of first conversations at the workplace
+    by December 2017. A month's actual is measured against the latest milestone due on or before its end."""
+
+    figure = models.CharField(_("nøgletal"), max_length=40, choices=Figure.choices)
+    due_on = models.DateField(_("skal være nået senest"))
+    target_percent = models.DecimalField(
+        _("mål (%)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    note = models.CharField(_("bemærkning"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("milepæl")
+        verbose_name_plural = _("milepæle")
+        ordering = ["figure", "due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["figure", "due_on"], name="milestone_once_per_figure_and_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_figure_display()} {self.due_on:%d-%m-%Y}: {self.target_percent} %"

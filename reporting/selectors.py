@@ -1,0 +1,63 @@
+"""Which cases a report counts and who may see them: the one place where report cases are filtered.
+
+Every figure, drill-down list and export starts from `report_cases()`, so access control and the rule that
+cases registered in error are left out of every figure (formats.md §1, `fejloprettet`) live in one function.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from cases.models import Case
+from staff.models import Department, Team
+
+User = get_user_model()
+
+
+def department_of(user) -> Department | None:
+    """The department a leader sees: the one their own team belongs to."""
+    staff = getattr(user, "staff", None)
+    if staff is None or staff.team_id is None:
+        return None
+    return staff.team.department
+
+
+def report_cases(
+    *,
+    user=None,
+    team: Team | None = None,
+    consultant=None,
+    category: int | None = None,
+) -> QuerySet[Case]:
+    """The cases a report may count. With `user`, only the cases of that user's department (a case belongs
+    to its team's department; a case without a team to its consultant's department). Without `user` (the
+    management command, run by the municipality's operators), all cases."""
+    cases = Case.objects.exclude(closing_reason__excluded_from_figures=True)
+    if user is not None:
+        department = department_of(user)
+        if department is None:
+            return cases.none()
+        cases = cases.filter(
+            Q(team__department=department)
+            | Q(team__isnull=True, consultant__staff__team__department=department)
+        )
+    if team is not None:
+        cases = cases.filter(team=team)
+    if consultant is not None:
+        cases = cases.filter(consultant=consultant)
+    if category is not None:
+        cases = cases.filter(category=category)
+    return cases
+
+
+def teams_for(user) -> QuerySet[Team]:
+    department = department_of(user)
+    if department is None:
+        return Team.objects.none()
+    return Team.objects.filter(department=department).order_by("name")
+
+
+def consultants_for(user) -> QuerySet:
+    department = department_of(user)
+    if department is None:
+        return User.objects.none()
+    return User.objects.filter(staff__team__department=department).order_by("first_name", "last_name")
