@@ -28,7 +28,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
+from django.db.models import Case as CaseWhen
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Assignment, Case, CaseException, Conversation, Measure, Offer
@@ -280,7 +283,7 @@ def median(sorted_values: list[int]) -> float | None:
     return (sorted_values[middle - 1] + sorted_values[middle]) / 2
 
 
-def duration_figures(cases: QuerySet[Case], period: Period) -> tuple[dict, list[dict]]:
+def duration_figures(cases: QuerySet[Case], period: Period) -> tuple[dict, list[dict], list[int]]:
     """formats.md's `duration` plus, for the page, the median and count per closing reason (3 queries)."""
     closed = closed_cases(cases, period)
     counts = closed.aggregate(closed=Count("pk"), returned=Count("pk", filter=RETURN_TO_WORK))
@@ -316,7 +319,7 @@ def duration_figures(cases: QuerySet[Case], period: Period) -> tuple[dict, list[
         "return_to_work_share": share(counts["returned"], counts["closed"]),
         "closing_reasons": {row["code"]: row["cases"] for row in reasons if row["code"]},
     }
-    return figure, reasons
+    return figure, reasons, all_days
 
 
 def duration_distribution(days: list[int]) -> list[dict]:
@@ -328,16 +331,6 @@ def duration_distribution(days: list[int]) -> list[dict]:
         count = sum(1 for w in weeks if w >= first and (last is None or w <= last))
         rows.append({"first_week": first, "last_week": last, "cases": count})
     return rows
-
-
-def closed_lengths(cases: QuerySet[Case], period: Period) -> list[int]:
-    return [
-        length.days + 1
-        for length in closed_cases(cases, period)
-        .annotate(length=_days_between("closed_on", "first_absence_day"))
-        .order_by("length")
-        .values_list("length", flat=True)
-    ]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -503,7 +496,7 @@ def milestone_report(cases: QuerySet[Case], period: Period) -> dict:
     """Exactly the JSON of formats.md §2."""
     workplace, on_time, _months = workplace_figures(cases, period)
     week13, _months = week13_figures(cases, period)
-    duration, _reasons = duration_figures(cases, period)
+    duration, _reasons, _days = duration_figures(cases, period)
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "workplace_first_meeting": workplace,
@@ -524,3 +517,94 @@ def milestone_report_rows(report: dict) -> list[tuple[str, str, object]]:
             else:
                 rows.append((figure, key, value))
     return rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Survival: time to return to work, workplace-first vs the rest
+# ---------------------------------------------------------------------------------------------------------
+
+
+def survival_observations(
+    cases: QuerySet[Case], period: Period, as_of: dt.date
+) -> dict[str, list[tuple[int, bool]]]:
+    """(absence week, returned) per case whose first conversation was in the period, by whether it was at the
+    workplace with the employer. A case not closed by `as_of`, or closed for a reason that is not a return
+    to work, is censored at that week (one sorted values query)."""
+    rows = (
+        first_meeting_cases(cases, period)
+        .annotate(
+            workplace_first=CaseWhen(When(AT_WORKPLACE, then=Value(True)), default=Value(False)),
+        )
+        .values_list(
+            "workplace_first", "first_absence_day", "closed_on", "closing_reason__counts_as_return_to_work"
+        )
+        .order_by("first_absence_day", "pk")
+    )
+    groups: dict[str, list[tuple[int, bool]]] = {"workplace": [], "other": []}
+    for workplace_first, first_absence_day, closed_on, returns in rows:
+        if closed_on is not None and closed_on <= as_of:
+            observation = ((closed_on - first_absence_day).days // 7 + 1, bool(returns))
+        else:
+            observation = ((as_of - first_absence_day).days // 7 + 1, False)
+        groups["workplace" if workplace_first else "other"].append(observation)
+    return groups
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Drill-down: the cases behind every number
+# ---------------------------------------------------------------------------------------------------------
+
+
+def drill_down(
+    cases: QuerySet[Case], period: Period, figure: str, part: str, today: dt.date
+) -> QuerySet[Case] | None:
+    """The cases behind one number of the report, or None for an unknown figure/part."""
+    part, _sep, code = part.partition(":")
+    if figure in ("workplace_first_meeting", "first_meeting_on_time"):
+        base = first_meeting_cases(cases, period)
+        selections = {
+            "denominator": Q(),
+            "numerator": AT_WORKPLACE if figure == "workplace_first_meeting" else FIRST_ON_TIME,
+            "denominator_not_exempted": NOT_EXEMPTED,
+            "numerator_not_exempted": AT_WORKPLACE & NOT_EXEMPTED,
+        }
+        if part == "exception":
+            return base.filter(
+                exceptions__status=CaseException.Status.APPROVED, exceptions__reason__code=code
+            ).distinct()
+        return base.filter(selections[part]) if part in selections else None
+    if figure == "week13_measure":
+        base = week13_cases(cases, period)
+        return {"denominator": base, "numerator": base.filter(MEASURE_BY_WEEK_13)}.get(part)
+    if figure == "duration":
+        base = closed_cases(cases, period)
+        if part == "reason":
+            return base.filter(closing_reason__code=code)
+        return {"closed": base, "return_to_work": base.filter(RETURN_TO_WORK)}.get(part)
+    if figure == "one_caseworker":
+        base = one_caseworker_cases(cases, period)
+        return {"denominator": base, "numerator": base.filter(ONE_CASEWORKER)}.get(part)
+    if figure == "handovers" and part == "reason":
+        return cases.filter(pk__in=handovers_in(cases, period).filter(reason__code=code).values("case"))
+    if figure == "caseload" and part == "consultant" and code.isdigit():
+        return cases.filter(status=Case.Status.OPEN, consultant_id=int(code))
+    if figure == "flow":
+        waiting = waiting_cases(cases)
+        bands = _deadline_bands(today)
+        if part == "waiting":
+            return waiting
+        if part in bands:
+            return waiting.filter(bands[part])
+        received = received_cases(cases, period)
+        return {"received": received, "late": received.filter(LATE_INTAKE)}.get(part)
+    if figure == "offers" and part == "offer":
+        offer_code, _sep, sex = code.partition(":")
+        offers = Offer.objects.filter(
+            type__code=offer_code,
+            case__person__sex=sex,
+            ended_on__range=period.as_range(),
+            score_start__isnull=False,
+            score_end__isnull=False,
+        )
+        return cases.filter(pk__in=offers.values("case"))
+    return None

@@ -14,11 +14,14 @@ User = get_user_model()
 
 
 def department_of(user) -> Department | None:
-    """The department a leader sees: the one their own team belongs to."""
-    staff = getattr(user, "staff", None)
-    if staff is None or staff.team_id is None:
-        return None
-    return staff.team.department
+    """The department a leader sees: the one their own team belongs to (one query, cached on the user)."""
+    if not hasattr(user, "_report_department"):
+        user._report_department = (
+            Department.objects.filter(team__members__user=user).order_by("pk").first()
+            if user.is_authenticated
+            else None
+        )
+    return user._report_department
 
 
 def report_cases(

@@ -3,12 +3,22 @@
 import datetime as dt
 
 import factory
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases.crypto import cpr_encrypt, cpr_hash
 from cases.models import Assignment, Case, CaseException, Conversation, Measure, Offer, Person
-from tests.factories import EmployerFactory, UserFactory
+from tests.factories import EmployerFactory
 from visitation.models import ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType, RuleSet
+
+
+def recorder():
+    """One shared staff user for who-recorded/decided fields (hashing a password per row is slow)."""
+    return get_user_model().objects.get_or_create(username="report-recorder")[0]
+
+
+def deciding_user():
+    return get_user_model().objects.get_or_create(username="report-decider")[0]
 
 
 def _cpr_digits(n: int) -> str:
@@ -64,7 +74,7 @@ class ConversationFactory(factory.django.DjangoModelFactory):
     participants = factory.LazyFunction(
         lambda: [Conversation.Participant.CITIZEN, Conversation.Participant.CONSULTANT]
     )
-    recorded_by = factory.SubFactory(UserFactory)
+    recorded_by = factory.LazyFunction(recorder)
 
 
 class MeasureFactory(factory.django.DjangoModelFactory):
@@ -82,10 +92,10 @@ class CaseExceptionFactory(factory.django.DjangoModelFactory):
 
     case = factory.SubFactory(CaseFactory)
     reason = factory.LazyFunction(lambda: ExceptionReason.objects.get(code="indlagt"))
-    proposed_by = factory.SubFactory(UserFactory)
+    proposed_by = factory.LazyFunction(recorder)
     proposed_at = factory.LazyFunction(timezone.now)
     status = CaseException.Status.APPROVED
-    decided_by = factory.SubFactory(UserFactory)
+    decided_by = factory.LazyFunction(deciding_user)
     decided_at = factory.LazyFunction(timezone.now)
 
 
@@ -94,7 +104,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
         model = Assignment
 
     case = factory.SubFactory(CaseFactory)
-    consultant = factory.SubFactory(UserFactory)
+    consultant = factory.LazyFunction(recorder)
     started_on = factory.LazyAttribute(lambda a: a.case.first_absence_day + dt.timedelta(days=20))
     reason = None
 
