@@ -5,9 +5,10 @@ cases registered in error are left out of every figure (formats.md §1, `fejlopr
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from cases.models import Case
+from cases.selectors.cases import case_visible_filter
 from staff.models import Department, Team
 
 User = get_user_model()
@@ -31,18 +32,16 @@ def report_cases(
     consultant=None,
     category: int | None = None,
 ) -> QuerySet[Case]:
-    """The cases a report may count. With `user`, only the cases of that user's department (a case belongs
-    to its team's department; a case without a team to its consultant's department). Without `user` (the
-    management command, run by the municipality's operators), all cases."""
+    """The cases a report may count. With `user`, exactly the cases that user may open on the case pages
+    (cases.selectors.case_visible_filter: a leader sees the department's cases and the unallocated intake),
+    so a drill-down never lists a case its page would refuse. Without `user` (the management command, run
+    by the municipality's operators), all cases."""
     cases = Case.objects.exclude(closing_reason__excluded_from_figures=True)
     if user is not None:
-        department = department_of(user)
-        if department is None:
+        allowed = case_visible_filter(user=user)
+        if allowed is None:
             return cases.none()
-        cases = cases.filter(
-            Q(team__department=department)
-            | Q(team__isnull=True, consultant__staff__team__department=department)
-        )
+        cases = cases.filter(allowed)
     if team is not None:
         cases = cases.filter(team=team)
     if consultant is not None:

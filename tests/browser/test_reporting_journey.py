@@ -46,3 +46,4 @@ def test_leader_filters_by_team_and_drills_down_to_a_case(page, log_in, rulebook
         return  # the case page is not built yet: the drill-down list is the end of the journey
     page.get_by_role("link", name="Bo Sydhavn").click()
     expect(page).to_have_url(re.compile(re.escape(case_url) + "$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bo Sydhavn")
