@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reporting.models import Milestone
+from reporting.models import Milestone, MonthlyReportMail
 
 
 @admin.register(Milestone)
@@ -8,3 +8,15 @@ class MilestoneAdmin(admin.ModelAdmin):
     list_display = ["figure", "due_on", "target_percent", "note"]
     list_filter = ["figure"]
     date_hierarchy = "due_on"
+
+
+@admin.register(MonthlyReportMail)
+class MonthlyReportMailAdmin(admin.ModelAdmin):
+    """Read-only: whether each leader's monthly figures mail went out, and why not."""
+
+    list_display = ["recipient", "month", "sent_at", "attempts", "last_error"]
+    list_filter = ["month"]
+    readonly_fields = ["recipient", "month", "sent_at", "attempts", "last_error"]
+
+    def has_add_permission(self, request):
+        return False

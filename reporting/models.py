@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,3 +35,30 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.get_figure_display()} {self.due_on:%d-%m-%Y}: {self.target_percent} %"
+
+
+class MonthlyReportMail(models.Model):
+    """The monthly figures e-mail to one leader for one month. The row is created before the mail is sent
+    (unique per leader and month, so a second beat run or worker creates nothing) and `sent_at` is set in
+    the transaction that sends, under a row lock, so a retried task never mails twice."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="monthly_report_mails"
+    )
+    month = models.DateField(_("måned"), help_text=_("Den første dag i den måned, tallene gælder."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
+    last_error = models.CharField(_("seneste fejl"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("månedsrapport pr. e-mail")
+        verbose_name_plural = _("månedsrapporter pr. e-mail")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "month"], name="monthly_report_once_per_leader_month"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} {self.month:%m-%Y}"

@@ -224,6 +224,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "cases.weekly_leader_summary",
         "schedule": crontab(minute=30, hour=7, day_of_week="1"),
     },
+    # Leaders' monthly figures against the milestones (reporting/services.py), for the first working day of
+    # the month. Every weekday 07:45: the task does nothing before the month's first working day (it skips
+    # Danish holidays such as 1 January) and sends each leader's mail once, so a missed run loses nothing.
+    "monthly-report": {
+        "task": "reporting.monthly_reports",
+        "schedule": crontab(minute=45, hour=7, day_of_week="1-5"),
+    },
 }
 
 LOGGING = {

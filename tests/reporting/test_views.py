@@ -199,3 +199,22 @@ def test_exports_are_guarded_against_formula_injection(client, leader, march_201
     assert "'=HYPERLINK" in text
     assert "\n=" not in text and ";=" not in text
     assert "57,1 %" in text
+
+
+def test_category_and_consultant_filters(client, leader, consultant, march_2018):
+    for name in ("A", "B"):
+        march_2018[name].consultant = consultant
+        march_2018[name].save()
+    march_2018["C"].category = 3
+    march_2018["C"].save()
+    client.force_login(leader)
+    html = client.get(reverse("reporting:dashboard"), {**MARCH, "consultant": consultant.pk}).content.decode()
+    assert (figure(html, "workplace_numerator"), figure(html, "workplace_denominator")) == ("2", "2")
+    html = client.get(reverse("reporting:dashboard"), {**MARCH, "category": "3"}).content.decode()
+    assert (figure(html, "workplace_numerator"), figure(html, "workplace_denominator")) == ("0", "1")
+    # the drill-down keeps the filters
+    html = client.get(
+        reverse("reporting:cases"),
+        {**MARCH, "category": "3", "figure": "workplace_first_meeting", "part": "denominator"},
+    ).content.decode()
+    assert "Sager: 1." in html and str(march_2018["C"].person) in html
