@@ -329,7 +329,8 @@ def duration_distribution(days: list[int]) -> list[dict]:
     for first, last in bands:
         weeks = [(d - 1) // 7 + 1 for d in days]
         count = sum(1 for w in weeks if w >= first and (last is None or w <= last))
-        rows.append({"first_week": first, "last_week": last, "cases": count})
+        band = f"{first}-{last}" if last else str(first)
+        rows.append({"first_week": first, "last_week": last, "band": band, "cases": count})
     return rows
 
 
@@ -580,10 +581,22 @@ def drill_down(
         base = closed_cases(cases, period)
         if part == "reason":
             return base.filter(closing_reason__code=code)
+        if part == "weeks":
+            # closed in absence weeks first…last: (closed_on − D) in [7(first − 1), 7·last − 1] days
+            first, _sep, last = code.partition("-")
+            if not first.isdigit() or (last and not last.isdigit()):
+                return None
+            lengths = base.annotate(length=_days_between("closed_on", "first_absence_day")).filter(
+                length__gte=dt.timedelta(days=7 * (int(first) - 1))
+            )
+            return lengths.filter(length__lte=dt.timedelta(days=7 * int(last) - 1)) if last else lengths
         return {"closed": base, "return_to_work": base.filter(RETURN_TO_WORK)}.get(part)
     if figure == "one_caseworker":
         base = one_caseworker_cases(cases, period)
         return {"denominator": base, "numerator": base.filter(ONE_CASEWORKER)}.get(part)
+    if figure == "survival":
+        base = first_meeting_cases(cases, period)
+        return {"workplace": base.filter(AT_WORKPLACE), "other": base.exclude(AT_WORKPLACE)}.get(part)
     if figure == "handovers" and part == "reason":
         return cases.filter(pk__in=handovers_in(cases, period).filter(reason__code=code).values("case"))
     if figure == "caseload" and part == "consultant" and code.isdigit():

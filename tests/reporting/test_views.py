@@ -218,3 +218,21 @@ def test_category_and_consultant_filters(client, leader, consultant, march_2018)
         {**MARCH, "category": "3", "figure": "workplace_first_meeting", "part": "denominator"},
     ).content.decode()
     assert "Sager: 1." in html and str(march_2018["C"].person) in html
+
+
+def test_drill_down_of_duration_bands_and_survival_groups(client, leader, march_2018):
+    client.force_login(leader)
+
+    def drilled(figure, part):
+        html = client.get(
+            reverse("reporting:cases"), {**MARCH, "figure": figure, "part": part}
+        ).content.decode()
+        return {n for n, c in march_2018.items() if f">{c.person}<" in html}
+
+    # closing weeks: X6 10 days -> week 2; X2 59 -> week 9; X1 60 -> week 9; X3 166 -> week 24
+    assert drilled("duration", "weeks:1-8") == {"X6"}
+    assert drilled("duration", "weeks:9-13") == {"X1", "X2"}
+    assert drilled("duration", "weeks:14-26") == {"X3"}
+    assert drilled("duration", "weeks:53") == set()
+    assert drilled("survival", "workplace") == {"A", "B", "F", "K"}
+    assert drilled("survival", "other") == {"C", "D", "E"}
