@@ -15,7 +15,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from reporting.numbers import format_number, format_share
-from visitation.models import ClosingReason
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -262,8 +261,7 @@ def report_tables(report: dict) -> list[Table]:
         table.rows.append(row)
     tables.append(table)
 
-    excluded = ClosingReason.objects.filter(excluded_from_figures=True).values_list("label", flat=True)
-    note = f"{definitions['excluded']} ({', '.join(excluded)})"
+    note = str(definitions["excluded"])
     for table in tables:
         table.definition = (
             f"{table.definition} {note} {_('Periode')}: {period.start:%d-%m-%Y} – {period.end:%d-%m-%Y}."
