@@ -127,6 +127,11 @@ def _demo_cpr(rng: random.Random, used: set[str]) -> str:
             return digits
 
 
+def _workday(day: dt.date) -> dt.date:
+    """Job centres meet on weekdays: a Saturday or Sunday moves back to the Friday before."""
+    return day - dt.timedelta(days=max(0, day.weekday() - 4))
+
+
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
@@ -222,6 +227,7 @@ def seed_cases(rng: random.Random, count: int = DEMO_CASE_COUNT, today: dt.date 
         rules = next(r for r in rule_sets if r.effective_from <= first_day)
         category = 1 if rng.random() < 0.18 else (3 if rules.category_3_exists and rng.random() < 0.15 else 2)
         received = first_day + dt.timedelta(days=rng.choice([14, 18, 21, 25, 28, 32, 35, 40, 45, 52]))
+        received = max(_workday(received), first_day)
         if category == 1:
             duration = rng.randint(20, 70)
         else:
@@ -297,7 +303,7 @@ def seed_cases(rng: random.Random, count: int = DEMO_CASE_COUNT, today: dt.date 
         else:
             late = rng.random() < 0.25 - 0.12 * progress
             held = first_day + dt.timedelta(days=rng.randint(56, 75) if late else rng.randint(35, 55))
-        held = max(held, case.received_on)
+        held = max(_workday(held), case.received_on)
         exception = None
         if case.employer and rng.random() < 0.16:
             exception = exceptions[_weighted(rng, EXCEPTION_WEIGHTS)]
@@ -357,7 +363,7 @@ def seed_cases(rng: random.Random, count: int = DEMO_CASE_COUNT, today: dt.date 
             if place == "arbejdsplads" and "nearest_leader" in participants:
                 text += " – møde på arbejdspladsen med arbejdsgiver, borger og konsulent"
             event(held, "conversation", f"{text}. Næste skridt: {next_step}")
-            held += dt.timedelta(days=rng.randint(21, 30))
+            held = _workday(held + dt.timedelta(days=rng.randint(21, 30)))
 
         # Enterprise-oriented measure: ever more often before the end of week 13.
         if case.employer and rng.random() < 0.45 + 0.2 * progress:
