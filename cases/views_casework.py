@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -132,6 +133,10 @@ def case_actions_context(*, request, case: Case) -> dict:
         "reopen_form": forms.ReopenForm(prefix="reopen"),
         "finish_offer_form": forms.OfferFinishForm(prefix="finish"),
         "fast_track_deadline": casework.fast_track_meeting_deadline(case),
+        # A category-1 case still open after week 8 must get a follow-up conversation and be re-visited.
+        "category1_after_week8": case.category == 1
+        and not case.is_closed
+        and timezone.localdate() > case.end_of_week(8),
     }
 
 

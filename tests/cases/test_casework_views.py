@@ -194,3 +194,15 @@ def test_handover_to_another_team_returns_to_my_cases(client, consultant, other_
     assert response.status_code == 302 and response["Location"] == reverse("cases:my_cases")
     case.refresh_from_db()
     assert case.consultant == other_consultant and case.team == other_team
+
+
+def test_category_1_after_week_8_is_flagged(client, consultant):
+    late = CaseFactory(
+        consultant=consultant, category=1, first_absence_day=dt.date.today() - dt.timedelta(days=60)
+    )
+    early = CaseFactory(
+        consultant=consultant, category=1, first_absence_day=dt.date.today() - dt.timedelta(days=20)
+    )
+    client.force_login(consultant)
+    assert "Kategori 1 efter uge 8" in client.get(detail_url(late)).content.decode()
+    assert "Kategori 1 efter uge 8" not in client.get(detail_url(early)).content.decode()
