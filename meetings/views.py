@@ -1,9 +1,379 @@
-from django.shortcuts import render
+"""Thin views: authorise, validate with a form, call one service, redirect."""
 
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.models import Case
+from cases.services import meetings_link
+from meetings import documents, selectors, services, slots
+from meetings.forms import AbsenceForm, BookingForm, CancelForm, ContactAttemptForm, RescheduleForm
+from meetings.models import ConsultantCalendar, ContactAttempt, Meeting
 from staff.decorators import role_required
-from staff.roles import Role
+from staff.models import Team
+from staff.roles import Role, has_role
+
+BOOKING_ROLES = (Role.BOOKER, Role.LEADER)
+CALENDAR_ROLES = (Role.BOOKER, Role.LEADER, Role.CONSULTANT)
+User = get_user_model()
+ALLOCATION_LIST_LIMIT = 100
 
 
-@role_required(Role.BOOKER)
+def _errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _get_case_for_booker(case_uuid) -> Case:
+    return get_object_or_404(
+        Case.objects.select_related("employer", "consultant", "rule_set", "person"), uuid=case_uuid
+    )
+
+
+def _get_meeting_for_user(user, meeting_uuid) -> Meeting:
+    """Bookers and leaders see every meeting; a consultant sees the meetings in their own calendar."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("case__employer", "case__person", "consultant", "booked_by"),
+        uuid=meeting_uuid,
+    )
+    if has_role(user, *BOOKING_ROLES) or meeting.consultant_id == user.pk:
+        return meeting
+    raise Http404
+
+
+# --- the booker's queue and a case's booking page --------------------------------------------------------
+
+
+@role_required(*BOOKING_ROLES)
 def queue(request):
-    return render(request, "meetings/queue.html")
+    today = timezone.localdate()
+    rows = selectors.booking_queue(today=today)
+    flow = selectors.booking_flow(rows=rows, today=today)
+    return render(request, "meetings/queue.html", {"rows": rows, "flow": flow, "today": today})
+
+
+@role_required(*BOOKING_ROLES)
+def case_booking(request, case_uuid):
+    case = _get_case_for_booker(case_uuid)
+    now = timezone.now()
+    context = {
+        "case": case,
+        "deadline": selectors.first_meeting_deadline(case),
+        "days_left": (selectors.first_meeting_deadline(case) - timezone.localdate()).days,
+        "suggestions": selectors.consultant_suggestions(case=case, now=now) if not case.is_closed else [],
+        "booked": Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED).first(),
+        "attempts": ContactAttempt.objects.filter(case=case).select_related("made_by"),
+        "attempt_form": ContactAttemptForm(),
+        "booking_form": BookingForm(initial={"day": timezone.localdate() + dt.timedelta(days=1)}),
+    }
+    return render(request, "meetings/case_booking.html", context)
+
+
+@require_POST
+@role_required(*BOOKING_ROLES)
+def contact_attempt_add(request, case_uuid):
+    case = _get_case_for_booker(case_uuid)
+    form = ContactAttemptForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_attempt_log(case=case, made_by=request.user, **form.cleaned_data)
+            messages.success(request, _("Kontaktforsøget er registreret."))
+        except ValidationError as error:
+            _errors(request, error)
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+    return redirect("meetings:case_booking", case_uuid=case.uuid)
+
+
+@require_POST
+@role_required(*BOOKING_ROLES)
+def book(request, case_uuid):
+    case = _get_case_for_booker(case_uuid)
+    form = BookingForm(request.POST)
+    if not form.is_valid():
+        for name, field_errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for message in field_errors:
+                messages.error(request, f"{label}: {message}" if label else message)
+        return redirect("meetings:case_booking", case_uuid=case.uuid)
+    try:
+        meeting = services.meeting_book(
+            case=case,
+            consultant=form.cleaned_data["consultant"],
+            starts_at=form.starts_at(),
+            minutes=form.cleaned_data["minutes"],
+            place=form.cleaned_data["place"],
+            address=form.cleaned_data["address"],
+            booked_by=request.user,
+        )
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("meetings:case_booking", case_uuid=case.uuid)
+    messages.success(request, _("Mødet er booket. Brev og kalenderinvitation er sendt af sted."))
+    return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)
+
+
+# --- one meeting -----------------------------------------------------------------------------------------
+
+
+@role_required(*CALENDAR_ROLES)
+def meeting_detail(request, meeting_uuid):
+    meeting = _get_meeting_for_user(request.user, meeting_uuid)
+    local = timezone.localtime(meeting.starts_at)
+    context = {
+        "meeting": meeting,
+        "place_text": documents.meeting_place_text(meeting),
+        "can_book": has_role(request.user, *BOOKING_ROLES),
+        "cancel_form": CancelForm(),
+        "reschedule_form": RescheduleForm(initial={"day": local.date(), "time": local.time()}),
+        "has_started": meeting.starts_at <= timezone.now(),
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@role_required(*CALENDAR_ROLES)
+def meeting_letter(request, meeting_uuid):
+    meeting = _get_meeting_for_user(request.user, meeting_uuid)
+    if not meeting.invitation_letter:
+        raise Http404
+    return FileResponse(
+        meeting.invitation_letter.open("rb"),
+        content_type="application/pdf",
+        filename=f"indkaldelse-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf",
+    )
+
+
+@role_required(*CALENDAR_ROLES)
+def meeting_invitation(request, meeting_uuid):
+    meeting = _get_meeting_for_user(request.user, meeting_uuid)
+    attendees = [a for a in [meeting.consultant.email, meeting.case.employer.nearest_leader_email] if a]
+    response = HttpResponse(documents.meeting_ics(meeting, attendees=attendees), content_type="text/calendar")
+    response["Content-Disposition"] = 'attachment; filename="invitation.ics"'
+    return response
+
+
+@require_POST
+@role_required(*CALENDAR_ROLES)
+def meeting_cancel(request, meeting_uuid):
+    meeting = _get_meeting_for_user(request.user, meeting_uuid)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_cancel(
+                meeting=meeting, cancelled_by=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Mødet er aflyst."))
+        except ValidationError as error:
+            _errors(request, error)
+    else:
+        messages.error(request, _("Skriv en årsag til aflysningen."))
+    return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)
+
+
+@require_POST
+@role_required(*BOOKING_ROLES)
+def meeting_reschedule(request, meeting_uuid):
+    meeting = _get_meeting_for_user(request.user, meeting_uuid)
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Udfyld ny dato, klokkeslæt og årsag."))
+        return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)
+    try:
+        new = services.meeting_reschedule(
+            meeting=meeting,
+            starts_at=form.starts_at(),
+            rescheduled_by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)
+    messages.success(request, _("Mødet er flyttet."))
+    return redirect("meetings:meeting_detail", meeting_uuid=new.uuid)
+
+
+@require_POST
+@role_required(*CALENDAR_ROLES)
+def meeting_outcome(request, meeting_uuid):
+    meeting = _get_meeting_for_user(request.user, meeting_uuid)
+    status = request.POST.get("status", "")
+    try:
+        services.meeting_outcome_set(meeting=meeting, status=status, actor=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)
+    if status == Meeting.Status.HELD:
+        messages.success(request, _("Mødet er afholdt. Registrér samtalen på sagen."))
+        if has_role(request.user, Role.CONSULTANT):  # the case page is the consultant's
+            return redirect("cases:detail", uuid=meeting.case.uuid)
+    else:
+        messages.success(request, _("Udeblivelse registreret; sagen står igen i bookingkøen."))
+    return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)
+
+
+# --- calendars -------------------------------------------------------------------------------------------
+
+
+def _monday_from(request) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(request.GET.get("uge", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return slots.monday_of(day)
+
+
+def _week_context(monday: dt.date) -> dict:
+    iso = monday.isocalendar()
+    return {
+        "monday": monday,
+        "sunday": monday + dt.timedelta(days=6),
+        "week_number": iso.week,
+        "previous_week": monday - dt.timedelta(days=7),
+        "next_week": monday + dt.timedelta(days=7),
+        "this_week": slots.monday_of(timezone.localdate()),
+    }
+
+
+@role_required(*CALENDAR_ROLES)
+def team_week(request):
+    monday = _monday_from(request)
+    teams = Team.objects.all()
+    team = teams.filter(slug=request.GET.get("team", "")).first()
+    if team is None and getattr(request.user, "staff", None):
+        team = request.user.staff.team
+    consultants = selectors.bookable_consultants()
+    if team:
+        consultants = consultants.filter(staff__team=team)
+    context = {
+        "rows": selectors.week_view(consultants=list(consultants), monday=monday),
+        "teams": teams,
+        "team": team,
+        **_week_context(monday),
+    }
+    return render(request, "meetings/team_week.html", context)
+
+
+@role_required(*CALENDAR_ROLES)
+def consultant_week(request, user_id: int):
+    consultant = get_object_or_404(selectors.bookable_consultants(), pk=user_id)
+    monday = _monday_from(request)
+    context = {
+        "consultant": consultant,
+        "rows": selectors.week_view(consultants=[consultant], monday=monday),
+        **_week_context(monday),
+    }
+    return render(request, "meetings/consultant_week.html", context)
+
+
+@role_required(Role.CONSULTANT)
+def my_calendar(request):
+    monday = _monday_from(request)
+    calendar = ConsultantCalendar.objects.filter(consultant=request.user).first()
+    feed_url = None
+    if calendar and calendar.feed_token:
+        feed_url = request.build_absolute_uri(reverse("meetings:feed", kwargs={"token": calendar.feed_token}))
+    context = {
+        "consultant": request.user,
+        "calendar": calendar,
+        "rows": selectors.week_view(consultants=[request.user], monday=monday) if calendar else [],
+        "feed_url": feed_url,
+        "absence_form": AbsenceForm(),
+        "absences": request.user.absences.filter(ends_on__gte=timezone.localdate()),
+        **_week_context(monday),
+    }
+    return render(request, "meetings/my_calendar.html", context)
+
+
+@require_POST
+@role_required(Role.CONSULTANT)
+def my_feed(request):
+    if request.POST.get("action") == "revoke":
+        services.calendar_feed_token_revoke(consultant=request.user)
+        messages.success(request, _("Kalenderlinket er slået fra. Det gamle link virker ikke længere."))
+    else:
+        services.calendar_feed_token_renew(consultant=request.user)
+        messages.success(
+            request, _("Der er lavet et nyt hemmeligt kalenderlink. Et tidligere link virker ikke længere.")
+        )
+    return redirect("meetings:my_calendar")
+
+
+@require_POST
+@role_required(Role.CONSULTANT)
+def my_absence_add(request):
+    form = AbsenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.absence_add(consultant=request.user, **form.cleaned_data)
+            messages.success(request, _("Fraværet er registreret."))
+        except ValidationError as error:
+            _errors(request, error)
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+    return redirect("meetings:my_calendar")
+
+
+def feed(request, token: str):
+    """The personal iCalendar feed. No login: the secret token in the URL is the key (calendar programs
+    cannot log in); the owner can revoke or replace it on 'Min kalender'."""
+    calendar = ConsultantCalendar.objects.filter(feed_token=token).select_related("consultant").first()
+    if not token or calendar is None:
+        raise Http404
+    since = timezone.now() - dt.timedelta(days=60)
+    meetings = list(
+        Meeting.objects.filter(consultant=calendar.consultant, starts_at__gte=since)
+        .exclude(status=Meeting.Status.NO_SHOW)
+        .select_related("case__employer", "consultant")
+    )
+    body = documents.feed_ics(name=_("Møder – %(name)s") % {"name": str(calendar)}, meetings=meetings)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+# --- allocation at the weekly team meeting ---------------------------------------------------------------
+
+
+@role_required(Role.LEADER, Role.BOOKER)
+def allocation(request):
+    """Hedensted's practice: the team allocates new cases from one list with everyone's caseload visible."""
+    member = getattr(request.user, "staff", None)
+    team = Team.objects.filter(slug=request.GET.get("team", "")).first() or (member.team if member else None)
+    caseloads = selectors.team_caseloads(team=team) if team else []
+    department_id = team.department_id if team else None
+    cases = list(selectors.unallocated_cases(department_id=department_id)[:ALLOCATION_LIST_LIMIT])
+    today = timezone.localdate()
+    rows = [(case, selectors.first_meeting_deadline(case), case.absence_week(today)) for case in cases]
+    context = {"team": team, "teams": Team.objects.all(), "caseloads": caseloads, "rows": rows}
+    return render(request, "meetings/allocation.html", context)
+
+
+@require_POST
+@role_required(Role.LEADER, Role.BOOKER)
+def allocate(request, case_uuid):
+    case = _get_case_for_booker(case_uuid)
+    consultant = get_object_or_404(
+        User.objects.filter(groups__name=Role.CONSULTANT, is_active=True),
+        pk=request.POST.get("consultant") or 0,
+    )
+    try:
+        meetings_link.case_allocate(case=case, consultant=consultant, actor=request.user)
+        messages.success(
+            request,
+            _("Sagen er fordelt til %(name)s.") % {"name": consultant.get_full_name() or consultant.username},
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect(
+        reverse("meetings:allocation") + (f"?team={request.POST['team']}" if request.POST.get("team") else "")
+    )

@@ -151,6 +151,10 @@ TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
 FORMAT_MODULE_PATH = ["sof.formats"]
 
+# Uploaded and generated files (letters to citizens): served only through views that check permissions.
+MEDIA_ROOT = _read("MEDIA_ROOT", env.path, default=str(VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"

@@ -3,6 +3,7 @@ import random
 from django.core.management.base import BaseCommand
 
 from cases.demo import seed_cases, seed_employers
+from meetings.demo import seed_calendars
 from staff.demo import DEMO_PASSWORD, seed_conversion_programme, seed_organisation
 
 
@@ -19,7 +20,9 @@ class Command(BaseCommand):
         demo_cases = seed_cases(rng)
         self.stdout.write(f"Demo cases created: {demo_cases} (0 when they exist already).")
         seed_conversion_programme(random.Random(seed))
+        calendars, meetings = seed_calendars(random.Random(seed))
         self.stdout.write(f"Demo data ready: {len(logins)} staff, {len(employers)} employers.")
+        self.stdout.write(f"Calendars: {calendars} consultants, {meetings} meetings booked now.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")

@@ -1,0 +1,100 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Conversation
+from meetings.models import Absence, ContactAttempt
+from meetings.selectors import bookable_consultants
+
+
+def bootstrap(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        field.widget.attrs.setdefault(
+            "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        )
+
+
+class ConsultantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class BookingForm(forms.Form):
+    consultant = ConsultantChoiceField(label=_("Konsulent"), queryset=None)
+    day = forms.DateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    time = forms.TimeField(
+        label=_("Klokkeslæt"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    minutes = forms.TypedChoiceField(
+        label=_("Varighed"),
+        coerce=int,
+        initial=60,
+        choices=[(45, _("45 minutter")), (60, _("1 time")), (90, _("1½ time"))],
+    )
+    place = forms.ChoiceField(
+        label=_("Sted"), choices=Conversation.Place.choices, initial=Conversation.Place.WORKPLACE
+    )
+    address = forms.CharField(label=_("Adresse (hvis ikke arbejdspladsen)"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = bookable_consultants()
+        bootstrap(self)
+
+    def starts_at(self) -> dt.datetime:
+        return dt.datetime.combine(
+            self.cleaned_data["day"], self.cleaned_data["time"], tzinfo=ZoneInfo(settings.TIME_ZONE)
+        )
+
+
+class BootstrapForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class RescheduleForm(BootstrapForm):
+    day = forms.DateField(
+        label=_("Ny dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    time = forms.TimeField(
+        label=_("Nyt klokkeslæt"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    reason = forms.CharField(label=_("Årsag til flytning"), max_length=250)
+
+    def starts_at(self) -> dt.datetime:
+        return dt.datetime.combine(
+            self.cleaned_data["day"], self.cleaned_data["time"], tzinfo=ZoneInfo(settings.TIME_ZONE)
+        )
+
+
+class CancelForm(BootstrapForm):
+    reason = forms.CharField(label=_("Årsag til aflysning"), max_length=300)
+
+
+class ContactAttemptForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Resultat"), choices=ContactAttempt.Outcome.choices)
+    channel = forms.ChoiceField(
+        label=_("Kanal"), choices=ContactAttempt.Channel.choices, initial=ContactAttempt.Channel.PHONE
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    leader_name = forms.CharField(label=_("Nærmeste leder fundet"), max_length=200, required=False)
+    leader_phone = forms.CharField(label=_("Lederens telefon"), max_length=30, required=False)
+    leader_email = forms.EmailField(label=_("Lederens e-mail"), required=False)
+
+
+class AbsenceForm(forms.ModelForm):
+    class Meta:
+        model = Absence
+        fields = ["kind", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)

@@ -1,0 +1,165 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Conversation
+from meetings import services
+from meetings.models import Meeting
+from tests.meetings.factories import CaseFactory, at, consultant_with_calendar, next_weekday
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def karen(team):
+    return consultant_with_calendar("karen", team=team, user__first_name="Karen", user__last_name="Kjær")
+
+
+def test_the_queue_lists_cases_waiting_for_a_first_meeting_most_urgent_first(
+    client, booker, karen, django_assert_num_queries
+):
+    today = timezone.localdate()
+    urgent = CaseFactory(employer__name="Haster ApS", first_absence_day=today - dt.timedelta(days=50))
+    later = CaseFactory(
+        employer__name="Senere ApS",
+        first_absence_day=today - dt.timedelta(days=10),
+        received_on=today,
+        employer__nearest_leader_name="Ole Dahl",
+        employer__nearest_leader_phone="11 22 33 44",
+    )
+    late_intake = CaseFactory(
+        employer__name="Sent ApS", first_absence_day=today - dt.timedelta(days=52), received_on=today
+    )
+    CaseFactory(employer__name="Kategori1 ApS", category=1)
+    CaseFactory(employer=None)
+    booked = CaseFactory(employer__name="Booket ApS")
+    services.meeting_book(case=booked, consultant=karen, starts_at=at(next_weekday(1), 10), booked_by=booker)
+    held = CaseFactory(employer__name="Holdt ApS")
+    Conversation.objects.create(
+        case=held, held_on=today, place="arbejdsplads", recorded_by=karen, minutes="Diagnose: hemmelig"
+    )
+    client.force_login(booker)
+    # session, user, roles; the queue's cases (employer, person, consultant, rule set, attempt count joined);
+    # flow: meetings booked this week. Last contact attempts are not read when no case has any.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("meetings:queue"))
+    html = response.content.decode()
+    assert [row.case for row in response.context["rows"]] == [late_intake, urgent, later]
+    for absent in ["Kategori1 ApS", "Booket ApS", "Holdt ApS", "hemmelig"]:
+        assert absent not in html
+    assert "Ole Dahl" in html and "11 22 33 44" in html
+    assert "ikke fundet" in html  # the others' nearest leader must be found
+    assert "4 dage for sent" in html  # intake by the end of week 7 (day 49); received on day 53
+    assert "Overskredet med" not in html
+    flow = response.context["flow"]
+    assert (flow.waiting, flow.booked_this_week, flow.due_in_7_days, flow.late_intake) == (3, 1, 2, 1)
+
+
+def test_only_bookers_and_leaders_open_the_queue(client, consultant, booker):
+    client.force_login(consultant)
+    assert client.get(reverse("meetings:queue")).status_code == 403
+    client.force_login(booker)
+    assert client.get(reverse("meetings:queue")).status_code == 200
+
+
+def test_booking_page_ranks_consultants_and_a_slot_button_books(client, booker, karen, team):
+    consultant_with_calendar("jens", team=team, base_postcode="9000")  # Aalborg: far away
+    case = CaseFactory(employer__contact_consultant=karen)
+    client.force_login(booker)
+    response = client.get(reverse("meetings:case_booking", args=[case.uuid]))
+    suggestions = response.context["suggestions"]
+    assert [s.consultant for s in suggestions][0] == karen
+    assert "Fast kontaktkonsulent for virksomheden" in response.content.decode()
+    slot = suggestions[0].free_slots[0]
+    response = client.post(
+        reverse("meetings:book", args=[case.uuid]),
+        {
+            "consultant": karen.pk,
+            "day": slot.strftime("%Y-%m-%d"),
+            "time": timezone.localtime(slot).strftime("%H:%M"),
+            "minutes": 60,
+            "place": "arbejdsplads",
+        },
+        follow=True,
+    )
+    meeting = Meeting.objects.get(case=case)
+    assert response.redirect_chain[-1][0] == reverse("meetings:meeting_detail", args=[meeting.uuid])
+    assert "Mødet er booket" in response.content.decode()
+    letter = client.get(reverse("meetings:meeting_letter", args=[meeting.uuid]))
+    assert letter["Content-Type"] == "application/pdf"
+
+
+def test_a_refused_slot_shows_the_reason_and_books_nothing(client, booker, karen):
+    case = CaseFactory()
+    client.force_login(booker)
+    response = client.post(
+        reverse("meetings:book", args=[case.uuid]),
+        {
+            "consultant": karen.pk,
+            "day": next_weekday(5).isoformat(),
+            "time": "10:00",
+            "minutes": 60,
+            "place": "arbejdsplads",
+        },
+        follow=True,
+    )
+    assert "Konsulenten arbejder ikke lørdag." in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_the_consultant_sees_the_meeting_in_the_week_view_and_the_feed(client, booker, karen):
+    case = CaseFactory(employer__name="Ugevisning ApS")
+    day = next_weekday(1)
+    services.meeting_book(case=case, consultant=karen, starts_at=at(day, 9), booked_by=booker)
+    client.force_login(karen)
+    week = client.get(reverse("meetings:my_calendar"), {"uge": day.isoformat()})
+    assert "Ugevisning ApS" in week.content.decode() and "09:00–10:00" in week.content.decode()
+    client.post(reverse("meetings:my_feed"), {"action": "renew"})
+    token = karen.meeting_calendar.__class__.objects.get(consultant=karen).feed_token
+    client.logout()
+    feed = client.get(reverse("meetings:feed", args=[token]))
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    body = feed.content.decode()
+    assert "SUMMARY:Opfølgningssamtale - Ugevisning ApS" in body
+    assert case.person.name not in body
+    client.force_login(karen)
+    client.post(reverse("meetings:my_feed"), {"action": "revoke"})
+    client.logout()
+    assert client.get(reverse("meetings:feed", args=[token])).status_code == 404
+
+
+def test_team_week_shows_every_consultant_with_absences_in_words(client, leader, karen, team):
+    day = next_weekday(2)
+    services.absence_add(consultant=karen, kind="course", starts_on=day, ends_on=day)
+    client.force_login(leader)
+    html = client.get(
+        reverse("meetings:team_week"), {"uge": day.isoformat(), "team": team.slug}
+    ).content.decode()
+    assert "Karen Kjær" in html and "Fravær" in html and "Kursus" in html
+
+
+def test_another_consultant_cannot_open_a_meeting(client, booker, karen, other_consultant):
+    meeting = services.meeting_book(
+        case=CaseFactory(), consultant=karen, starts_at=at(next_weekday(1), 9), booked_by=booker
+    )
+    client.force_login(other_consultant)
+    assert client.get(reverse("meetings:meeting_detail", args=[meeting.uuid])).status_code == 404
+    client.force_login(karen)
+    assert client.get(reverse("meetings:meeting_detail", args=[meeting.uuid])).status_code == 200
+
+
+def test_held_takes_the_consultant_to_the_case_page_to_record_the_conversation(client, booker, karen):
+    case = CaseFactory()
+    meeting = services.meeting_book(
+        case=case, consultant=karen, starts_at=at(next_weekday(1), 9), booked_by=booker
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=1), ends_at=timezone.now()
+    )
+    client.force_login(karen)
+    response = client.post(reverse("meetings:meeting_outcome", args=[meeting.uuid]), {"status": "held"})
+    assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[case.uuid])
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.HELD
