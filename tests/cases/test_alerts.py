@@ -455,3 +455,64 @@ def test_leader_without_role_gets_no_escalation(team, consultant, hh_case):
     StaffMemberFactory(user__username="notaleader", user__roles=[Role.CONSULTANT], team=team)
     sweep(at(2017, 10, 23))
     assert open_alerts(level="escalated") == {("first_follow_up", "escalated", "alice")}
+
+
+def test_a_sweep_killed_halfway_neither_loses_nor_duplicates(consultant, leader, monkeypatch):
+    for n in range(6):
+        AlertCaseFactory(
+            consultant=consultant,
+            next_deadline_on=dt.date(2017, 10, 1) + dt.timedelta(days=n),
+            next_deadline_kind=deadlines.FIRST_FOLLOW_UP,
+            first_meeting_planned_on=dt.date(2017, 9, 30),
+        )
+    create_once = alert_services.alert_create_once
+    calls = []
+
+    def killed_after_four(*, signal):
+        if len(calls) == 4:
+            raise SystemExit("worker killed")  # not an Exception: nothing in the sweep catches it
+        calls.append(signal)
+        return create_once(signal=signal)
+
+    monkeypatch.setattr(alert_services, "alert_create_once", killed_after_four)
+    with pytest.raises(SystemExit):
+        sweep(at(2017, 10, 20))
+    assert Alert.objects.count() == 4  # each claim commits on its own: what was done before the kill stays
+    monkeypatch.setattr(alert_services, "alert_create_once", create_once)
+    # After the restart: the rest, and nothing twice (6 overdue, all escalated: 12 alerts).
+    assert sweep(at(2017, 10, 20, 8, 15)).created == 8
+    assert Alert.objects.count() == 12
+    assert SweepRun.objects.filter(finished_at__isnull=True).count() == 1  # the killed run is visible
+
+
+@pytest.fixture
+def broker_down():
+    # Nothing listens on port 1: a real refused connection (broker_write_url wins over CELERY_BROKER_URL).
+    from sof.celery import app
+
+    app.conf.broker_write_url = "redis://127.0.0.1:1/0"
+    yield
+    app.conf.broker_write_url = None
+
+
+def test_broker_down_digest_is_logged_and_sent_later(
+    hh_case, consultant, broker_down, django_capture_on_commit_callbacks, caplog, client
+):
+    sweep(at(2017, 10, 9))
+    with (
+        time_machine.travel(at(2017, 10, 10, 7), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        [digest_id] = alert_services.alert_digests_prepare()  # the enqueue fails on commit: no exception
+    assert "Could not enqueue alert digest" in caplog.text
+    assert AlertDigest.objects.get().sent_at is None
+    # The web app keeps working meanwhile.
+    client.force_login(consultant)
+    assert client.get("/sager/opgaver/").status_code == 200
+    # An hour later the sweep's requeue step finds the unsent digest; here it is sent directly.
+    assert alert_services.alert_digests_requeue(now=at(2017, 10, 10, 7, 30)) == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert alert_services.alert_digests_requeue(now=at(2017, 10, 10, 8, 5)) == [digest_id]
+    assert len(callbacks) == 1
+    assert alert_services.alert_digest_send(digest_id=digest_id) is True
+    assert len(mail.outbox) == 1
