@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases import alert_kinds
 from cases.selectors import alerts as alert_selectors
 from cases.services import alerts as alert_services
+from staff.roles import Role, has_role
 
 
 def _get_alert_for_user(request, alert_id: int):
@@ -23,11 +24,15 @@ def _get_alert_for_user(request, alert_id: int):
 @login_required
 def my_alerts(request):
     alerts = alert_selectors.alert_list_for_user(user=request.user)
+    # Leaders are told when the sweep has stopped (worker or beat down): no alert would reach anyone.
+    sweep_late = has_role(request.user, Role.LEADER, Role.ADMINISTRATOR) and alert_selectors.sweep_is_late()
     return render(
         request,
         "cases/my_alerts.html",
         {
             "alerts": alerts,
+            "sweep_late": sweep_late,
+            "last_sweep": alert_selectors.last_sweep_run() if sweep_late else None,
             "reassessment_kind": alert_kinds.deadlines.REASSESSMENT,
             "extension_grounds": alert_kinds.REASSESSMENT_EXTENSION_GROUNDS,
         },

@@ -531,7 +531,12 @@ def alert_digest_send(*, digest_id: int) -> bool:
     Returns True when a mail went out."""
     failure: Exception | None = None
     with transaction.atomic():
-        digest = AlertDigest.objects.select_for_update().select_related("recipient").get(pk=digest_id)
+        digest = (
+            AlertDigest.objects.select_for_update().select_related("recipient").filter(pk=digest_id).first()
+        )
+        if digest is None:
+            logger.warning("Alert digest %s does not exist (deleted?): nothing to send", digest_id)
+            return False
         if digest.sent_at is not None:
             return False
         with translation.override(settings.LANGUAGE_CODE):

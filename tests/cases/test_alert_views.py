@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from cases.models import Alert
+from cases.services.alerts import deadline_sweep
 from tests.cases.alert_factories import AlertCaseFactory
 
 
@@ -63,6 +65,7 @@ def test_my_alerts_lists_acknowledges_and_resolves(client, consultant, alerts, d
     assert "Overskredet" in text  # the level in words, not colour alone
     assert "Forlængelsesmuligheder efter § 27" in text
     assert "Første møde er ikke booket" not in text  # the booker queue's, not hers
+    assert reverse("cases:detail", args=[alerts[0].case.uuid]) in text
 
     overdue = alerts[0]
     client.post(reverse("cases:alert_acknowledge", args=[overdue.pk]))
@@ -108,3 +111,19 @@ def test_nobody_resolves_another_persons_alert(client, other_consultant, booker,
 def test_anonymous_is_sent_to_login(client, alerts):
     response = client.get(reverse("cases:my_alerts"))
     assert response.status_code == 302 and reverse("login") in response.url
+
+
+def test_leader_is_warned_when_the_sweep_has_stopped(client, leader, consultant):
+    client.force_login(leader)
+    assert "Fristkørslen har aldrig kørt." in client.get(reverse("cases:my_alerts")).text
+    with time_machine.travel(dt.datetime(2026, 11, 26, 8, tzinfo=dt.UTC), tick=False):
+        deadline_sweep()
+    with time_machine.travel(dt.datetime(2026, 11, 26, 8, 50, tzinfo=dt.UTC), tick=False):
+        assert "Fristkørslen har ikke kørt" not in client.get(reverse("cases:my_alerts")).text
+    with time_machine.travel(dt.datetime(2026, 11, 26, 9, 5, tzinfo=dt.UTC), tick=False):
+        text = client.get(reverse("cases:my_alerts")).text
+    assert "Fristkørslen har ikke kørt den seneste time" in text
+    assert "Seneste kørsel: 26-11-2026 09:00" in text  # Copenhagen time
+    # A consultant is not troubled with it.
+    client.force_login(consultant)
+    assert "Fristkørslen" not in client.get(reverse("cases:my_alerts")).text

@@ -490,9 +490,15 @@ def broker_down():
     # Nothing listens on port 1: a real refused connection (broker_write_url wins over CELERY_BROKER_URL).
     from sof.celery import app
 
+    def fresh_pools():  # .delay() reuses pooled connections: an earlier test's would bypass the new URL
+        app._pool = None
+        app.amqp._producer_pool = None
+
     app.conf.broker_write_url = "redis://127.0.0.1:1/0"
+    fresh_pools()
     yield
     app.conf.broker_write_url = None
+    fresh_pools()
 
 
 def test_broker_down_digest_is_logged_and_sent_later(
