@@ -16,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from staff import hooks
 from staff.models import (
     CompetencePlan,
     CompetencePlanChange,
@@ -158,6 +159,11 @@ class CapacityRow:
     full_time_equivalents: Decimal
     capacity: int
     is_forecast: bool
+    demand: int | None = None  # new category 2/3 cases that month, when the case data is hooked in
+
+    @property
+    def capacity_shortfall(self) -> int | None:
+        return None if self.demand is None else max(self.demand - self.capacity, 0)
 
 
 @dataclass
@@ -169,6 +175,7 @@ class StaffRow:
     items_completed: int
     items_overdue: int
     transition_passed: bool
+    open_cases: int | None = None  # when the case data is hooked in (staff.hooks)
 
 
 @dataclass
@@ -180,6 +187,8 @@ class ConversionProgramme:
     targets: list[TargetRow]
     capacity: list[CapacityRow]
     staff: list[StaffRow] = field(default_factory=list)
+    has_demand: bool = False
+    has_caseload: bool = False
 
     @property
     def current_target(self) -> TargetRow | None:
@@ -263,6 +272,12 @@ def conversion_programme(
         full_time, capacity = _capacity(members, municipality)
         capacity_rows.append(CapacityRow(month, len(members), full_time, capacity, is_forecast))
         month = _add_months(month, 1)
+    demand = hooks.first_meeting_demand(
+        municipality=municipality, first_month=first_month, last_month=capacity_rows[-1].month
+    )
+    if demand is not None:
+        for row in capacity_rows:
+            row.demand = demand.get(row.month)
 
     programme = ConversionProgramme(
         municipality=municipality,
@@ -271,6 +286,7 @@ def conversion_programme(
         qualified_now=sum(1 for d in qualified_on.values() if d and d <= today),
         targets=target_rows,
         capacity=capacity_rows,
+        has_demand=demand is not None,
     )
     if leader is not None:
         led = set(staff_led_by(leader).values_list("pk", flat=True))
@@ -299,4 +315,9 @@ def conversion_programme(
                     ),
                 )
             )
+        caseload = hooks.caseload(staff_members=led_consultants)
+        if caseload is not None:
+            programme.has_caseload = True
+            for row in programme.staff:
+                row.open_cases = caseload.get(row.staff_member.pk, 0)
     return programme

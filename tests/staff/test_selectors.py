@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from staff import selectors
+from staff import hooks, selectors
 from staff.models import CompetencePlanItem, StaffQualification
 from staff.roles import Role
 from tests.factories import StaffMemberFactory
@@ -162,3 +162,53 @@ def test_alert_selectors_find_overdue_items_and_passed_transitions(team):
     today = datetime.date(2017, 10, 2)
     assert list(selectors.competence_items_overdue(on=today)) == [overdue]
     assert list(selectors.staff_transition_passed_unqualified(on=today)) == [passed.staff_member]
+
+
+@pytest.fixture
+def case_data_hooked_in():
+    """What the cases app would register at start-up: demand per month and open cases per consultant."""
+    calls = {}
+
+    def new_cases_by_month(*, municipality, first_month, last_month):
+        calls["demand"] = (municipality, first_month, last_month)
+        return {datetime.date(2017, 10, 1): 80, datetime.date(2017, 11, 1): 40}
+
+    def open_cases(*, staff_members):
+        return {member.pk: 50 for member in staff_members}
+
+    hooks.first_meeting_demand_register(new_cases_by_month)
+    hooks.caseload_register(open_cases)
+    yield calls
+    hooks.first_meeting_demand_unregister(new_cases_by_month)
+    hooks.caseload_unregister(open_cases)
+
+
+def test_without_case_data_hooked_in_there_is_no_demand_or_caseload(team, leader):
+    CompetencePlanFactory(staff_member=consultant_in(team))
+    programme = selectors.conversion_programme(
+        municipality=team.department.municipality, leader=leader, today=datetime.date(2017, 11, 15)
+    )
+    assert not programme.has_demand
+    assert not programme.has_caseload
+    assert all(row.demand is None for row in programme.capacity)
+
+
+def test_demand_and_caseload_come_from_the_registered_case_data(team, leader, case_data_hooked_in):
+    municipality = team.department.municipality
+    ConversionTargetFactory(municipality=municipality, due_on=OCT_2017, qualified_count=5)
+    for _ in range(5):
+        QualificationFactory(staff_member=consultant_in(team), achieved_on=datetime.date(2017, 9, 28))
+
+    programme = selectors.conversion_programme(
+        municipality=municipality, leader=leader, today=datetime.date(2017, 11, 15)
+    )
+
+    assert programme.has_demand
+    by_month = {row.month: row for row in programme.capacity}
+    assert (by_month[OCT_2017].capacity, by_month[OCT_2017].demand) == (65, 80)
+    assert by_month[OCT_2017].capacity_shortfall == 15
+    assert by_month[datetime.date(2017, 11, 1)].capacity_shortfall == 0
+    assert by_month[datetime.date(2017, 12, 1)].demand is None
+    assert case_data_hooked_in["demand"][0] == municipality
+    assert programme.has_caseload
+    assert {row.open_cases for row in programme.staff} == {50}

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from staff import hooks
 from staff.models import CompetencePlan, CompetencePlanChange, CompetencePlanItem, StaffQualification
 from staff.roles import Role
 from tests.factories import StaffMemberFactory
@@ -203,3 +204,31 @@ def test_the_person_cannot_edit_their_own_items(client, consultant):
         "staff:plan_item_edit", kwargs={"staff_uuid": consultant.staff.uuid, "item_uuid": item.uuid}
     )
     assert client.get(edit_url).status_code == 403
+
+
+def test_programme_page_shows_demand_and_caseload_only_when_the_case_data_is_hooked_in(client, team, leader):
+    ConversionTargetFactory(municipality=team.department.municipality, due_on=datetime.date(2017, 11, 1))
+    member = StaffMemberFactory(user__roles=[Role.CONSULTANT], team=team, caseload_target=45)
+    CompetencePlanFactory(staff_member=member)
+    client.force_login(leader)
+    page = client.get(reverse("staff:programme")).content.decode()
+    assert "Nye kategori 2/3-sager" not in page
+    assert "Sagsstamme / mål" not in page
+
+    def demand(*, municipality, first_month, last_month):
+        return {datetime.date(2017, 11, 1): 30}
+
+    def caseload(*, staff_members):
+        return {m.pk: 52 for m in staff_members}
+
+    hooks.first_meeting_demand_register(demand)
+    hooks.caseload_register(caseload)
+    try:
+        page = client.get(reverse("staff:programme")).content.decode()
+    finally:
+        hooks.first_meeting_demand_unregister(demand)
+        hooks.caseload_unregister(caseload)
+    assert "Nye kategori 2/3-sager" in page
+    assert "mangler 30" in page  # nobody qualified: capacity 0 against 30 new cases
+    assert "52 / 45" in page
+    assert "over målet" in page
