@@ -147,6 +147,9 @@ class Case(models.Model):
     # § 13 f (2025 rule set): when full recovery is expected before the end of week 13 counted from the first
     # follow-up conversation, the person is followed up only on recovery (no 4-weekly follow-up deadline).
     expected_full_recovery_on = models.DateField(_("forventet fuld raskmelding"), null=True, blank=True)
+    # Re-assessment (sygedagpengeloven § 24): the day of the decision (a § 27 extension or a transition),
+    # which completes the re-assessment deadline.
+    reassessment_decided_on = models.DateField(_("revurdering afgjort"), null=True, blank=True)
     # Fast Track (sygedagpengeloven §§ 7 c–7 e)
     fast_track_requested_on = models.DateField(_("Fast track anmodet"), null=True, blank=True)
     fast_track_requested_by = models.CharField(

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cases.models import AlertDigest
 from cases.services import alerts as alert_services
+from cases.services.deadlines import cases_deadlines_refresh_lapsed
 
 
 @shared_task(name="cases.deadline_sweep")
@@ -36,3 +37,8 @@ def weekly_leader_summary() -> int:
 )
 def send_alert_digest(digest_id: int) -> bool:
     return alert_services.alert_digest_send(digest_id=digest_id)
+
+
+@shared_task(name="cases.deadlines_refresh_lapsed")
+def deadlines_refresh_lapsed() -> int:
+    return cases_deadlines_refresh_lapsed(today=timezone.localdate())

@@ -237,6 +237,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reporting.monthly_reports",
         "schedule": crontab(minute=45, hour=7, day_of_week="1-5"),
     },
+    # Stored next deadlines (cases/services/deadlines.py): a missed week-13 target lapses at midnight; move
+    # those cases on to their next deadline that can still be met. 00:30 daily, before the first sweep of
+    # the working day and the morning digest.
+    "deadlines-refresh-lapsed": {
+        "task": "cases.deadlines_refresh_lapsed",
+        "schedule": crontab(minute=30, hour=0),
+    },
 }
 
 LOGGING = {

@@ -52,6 +52,10 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
+# Targets that can no longer be met once their day has passed: a missed week-13 target stays in the case's
+# deadline table as missed, but no longer blocks the next deadline that can still be met.
+LAPSING_KINDS = frozenset({WEEK13_MEASURE})
+
 # Order used to break ties between deadlines due on the same day (the more urgent obligation first).
 KINDS = (
     FAST_TRACK_REPLY,
@@ -249,6 +253,7 @@ class CaseFacts:
     agreement_56_expires_on: dt.date | None = None
     expected_full_recovery_on: dt.date | None = None  # § 13 f (2025): follow-up only on recovery
     first_meeting_planned_on: dt.date | None = None
+    reassessment_decided_on: dt.date | None = None  # § 27 extension or transition decided (§ 24)
     earlier_absences: Sequence[Absence] = ()
 
 
@@ -432,7 +437,7 @@ def case_deadlines(facts: CaseFacts) -> list[Deadline]:
         earlier_absences=facts.earlier_absences,
     )
     if reassessment_on is not None:
-        add(REASSESSMENT, reassessment_on)
+        add(REASSESSMENT, reassessment_on, done_on=facts.reassessment_decided_on)
 
     if facts.agreement_56_expires_on is not None:
         add(AGREEMENT_56_EXPIRY, facts.agreement_56_expires_on)
@@ -446,9 +451,18 @@ def _urgency(deadline: Deadline) -> tuple[dt.date, int]:
     return deadline.due_on, KINDS.index(deadline.kind)
 
 
-def next_deadline(deadlines: Iterable[Deadline], *, closed: bool = False) -> Deadline | None:
-    """The earliest open deadline (overdue ones first); None for a closed case or when nothing is open."""
+def next_deadline(
+    deadlines: Iterable[Deadline], *, closed: bool = False, today: dt.date | None = None
+) -> Deadline | None:
+    """The earliest open deadline (overdue ones first); None for a closed case or when nothing is open.
+
+    Given `today`, a lapsing target whose day has passed (the week-13 measure) is skipped: it can no longer
+    be met, and the deadlines that still can come first."""
     if closed:
         return None
-    open_deadlines = [d for d in deadlines if not d.is_done]
+    open_deadlines = [
+        d
+        for d in deadlines
+        if not d.is_done and not (today is not None and d.kind in LAPSING_KINDS and d.due_on < today)
+    ]
     return min(open_deadlines, key=_urgency, default=None)

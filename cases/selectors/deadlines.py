@@ -61,6 +61,7 @@ def case_deadline_facts(*, case: Case) -> CaseFacts:
         agreement_56_expires_on=case.agreement_56_expires_on,
         expected_full_recovery_on=case.expected_full_recovery_on,
         first_meeting_planned_on=case.first_meeting_planned_on,
+        reassessment_decided_on=case.reassessment_decided_on,
         earlier_absences=tuple(
             Absence(first_absence_day=first_day, last_day=closed_on, employed=employer_id is not None)
             for first_day, closed_on, employer_id in earlier

@@ -1,15 +1,22 @@
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import Case
 from cases.selectors.deadlines import case_deadlines
-from visitation.deadlines import next_deadline
+from visitation.deadlines import LAPSING_KINDS, next_deadline
 
 
 @transaction.atomic
-def case_deadlines_refresh(*, case: Case) -> None:
+def case_deadlines_refresh(*, case: Case, today: dt.date | None = None) -> None:
     """Recompute and store the case's next deadline (date and kind). Every service that changes a case or its
-    records calls this afterwards; nothing else (no signal) keeps the stored columns up to date."""
-    upcoming = next_deadline(case_deadlines(case=case), closed=case.is_closed)
+    records calls this afterwards; nothing else (no signal) keeps the stored columns up to date.
+
+    A week-13 target already missed on `today` (default: today) is skipped for the next deadline (it stays
+    on the case page as missed); `cases_deadlines_refresh_lapsed` moves cases on when a target lapses."""
+    today = today or timezone.localdate()
+    upcoming = next_deadline(case_deadlines(case=case), closed=case.is_closed, today=today)
     case.next_deadline_on = upcoming.due_on if upcoming else None
     case.next_deadline_kind = upcoming.kind if upcoming else ""
     # update(), not save(): touch only the derived columns, never overwrite a concurrent change to the rest.
@@ -28,5 +35,20 @@ def cases_deadlines_refresh_all(*, rule_set_id: int | None = None) -> int:
     count = 0
     for case in cases.iterator(chunk_size=500):
         case_deadlines_refresh(case=case)
+        count += 1
+    return count
+
+
+def cases_deadlines_refresh_lapsed(*, today: dt.date | None = None) -> int:
+    """Move on the open cases whose stored next deadline is a target that lapsed before `today` (nightly,
+    CELERY_BEAT_SCHEDULE "deadlines-refresh-lapsed"). Selects `next_deadline_on < today`, never `== `, so a
+    missed night loses nothing; running it twice changes nothing the second time."""
+    today = today or timezone.localdate()
+    cases = Case.objects.filter(
+        status=Case.Status.OPEN, next_deadline_kind__in=LAPSING_KINDS, next_deadline_on__lt=today
+    ).select_related("rule_set")
+    count = 0
+    for case in cases.iterator(chunk_size=500):
+        case_deadlines_refresh(case=case, today=today)
         count += 1
     return count

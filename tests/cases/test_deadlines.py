@@ -14,6 +14,7 @@ from visitation.models import ClosingReason, RuleSet
 pytestmark = pytest.mark.django_db
 
 HH_FIRST_DAY = dt.date(2017, 8, 21)
+TODAY_2017 = dt.date(2017, 11, 3)  # "today" for the stored next deadline, before week 13 ends
 
 
 def test_seeded_rule_sets_are_the_ones_the_pure_tests_use():
@@ -35,30 +36,30 @@ def test_a_case_falls_under_the_rule_set_in_force_on_its_first_day_of_absence():
 
 def test_refresh_stores_the_next_deadline_and_follows_the_case_records():
     case = CaseFactory(first_absence_day=HH_FIRST_DAY)
-    case_deadlines_refresh(case=case)
+    case_deadlines_refresh(case=case, today=TODAY_2017)
     case.refresh_from_db()
     assert (case.next_deadline_kind, case.next_deadline_on) == ("visitation", dt.date(2017, 10, 8))
 
     VisitationFactory(case=case, decided_on=dt.date(2017, 9, 20), category=2)
     Case.objects.filter(pk=case.pk).update(category=2)
     case.refresh_from_db()
-    case_deadlines_refresh(case=case)
+    case_deadlines_refresh(case=case, today=TODAY_2017)
     case.refresh_from_db()
     assert (case.next_deadline_kind, case.next_deadline_on) == ("first_follow_up", dt.date(2017, 10, 15))
 
     ConversationFactory(case=case, held_on=dt.date(2017, 10, 12))
-    case_deadlines_refresh(case=case)
+    case_deadlines_refresh(case=case, today=TODAY_2017)
     case.refresh_from_db()
     assert (case.next_deadline_kind, case.next_deadline_on) == ("next_follow_up", dt.date(2017, 11, 9))
 
     ConversationFactory(case=case, held_on=dt.date(2017, 11, 2))
-    case_deadlines_refresh(case=case)
+    case_deadlines_refresh(case=case, today=TODAY_2017)
     case.refresh_from_db()
     # the week-13 measure (19 Nov) now comes before the next follow-up (30 Nov)
     assert (case.next_deadline_kind, case.next_deadline_on) == ("week13_measure", dt.date(2017, 11, 19))
 
     MeasureFactory(case=case, started_on=dt.date(2017, 11, 6))
-    case_deadlines_refresh(case=case)
+    case_deadlines_refresh(case=case, today=TODAY_2017)
     case.refresh_from_db()
     assert (case.next_deadline_kind, case.next_deadline_on) == ("next_follow_up", dt.date(2017, 11, 30))
 
@@ -109,3 +110,34 @@ def test_refresh_command_recomputes_open_cases_after_a_rule_set_change():
     case.refresh_from_db()
     assert out.getvalue().strip() == "refreshed=1"
     assert (case.next_deadline_kind, case.next_deadline_on) == ("first_follow_up", dt.date(2017, 10, 1))
+
+
+def test_nightly_refresh_moves_cases_on_when_the_week13_target_lapses():
+    case = CaseFactory(first_absence_day=HH_FIRST_DAY, category=2)
+    VisitationFactory(case=case, decided_on=dt.date(2017, 9, 20))
+    ConversationFactory(case=case, held_on=dt.date(2017, 10, 12))
+    ConversationFactory(case=case, held_on=dt.date(2017, 11, 9))
+    case_deadlines_refresh(case=case, today=dt.date(2017, 11, 10))
+    case.refresh_from_db()
+    assert (case.next_deadline_kind, case.next_deadline_on) == ("week13_measure", dt.date(2017, 11, 19))
+
+    from cases.services.deadlines import cases_deadlines_refresh_lapsed
+
+    assert cases_deadlines_refresh_lapsed(today=dt.date(2017, 11, 19)) == 0  # still reachable today
+    assert cases_deadlines_refresh_lapsed(today=dt.date(2017, 11, 20)) == 1
+    case.refresh_from_db()
+    assert (case.next_deadline_kind, case.next_deadline_on) == ("next_follow_up", dt.date(2017, 12, 7))
+    assert cases_deadlines_refresh_lapsed(today=dt.date(2017, 11, 20)) == 0  # a second run changes nothing
+
+
+def test_recording_the_reassessment_decision_moves_the_next_deadline_on():
+    case = CaseFactory(first_absence_day=HH_FIRST_DAY, category=1, status="open")
+    ConversationFactory(case=case, held_on=dt.date(2017, 10, 12))
+    case_deadlines_refresh(case=case, today=dt.date(2018, 3, 5))
+    case.refresh_from_db()
+    assert case.next_deadline_kind == "reassessment"
+    Case.objects.filter(pk=case.pk).update(reassessment_decided_on=dt.date(2018, 2, 26))
+    case.refresh_from_db()
+    case_deadlines_refresh(case=case, today=dt.date(2018, 3, 5))
+    case.refresh_from_db()
+    assert case.next_deadline_kind == ""

@@ -403,3 +403,31 @@ def test_a_deadline_on_christmas_day_stays_on_christmas_day():
 def test_bank_days_skip_christmas_eve_and_the_friday_after_ascension():
     assert add_bank_days(dt.date(2024, 12, 20), 2) == dt.date(2024, 12, 27)  # Fri → (23rd) → 27th
     assert add_bank_days(dt.date(2024, 5, 8), 1) == dt.date(2024, 5, 13)  # Ascension 9th, bank-closed 10th
+
+
+def test_a_missed_week13_target_lapses_and_the_next_follow_up_comes_next():
+    meeting = dt.date(2017, 10, 12)
+    facts = CaseFacts(
+        first_absence_day=HH_FIRST_DAY,
+        rules=SOF_2017,
+        category=2,
+        first_conversation_on=meeting,
+        latest_conversation_on=dt.date(2017, 11, 30),
+    )
+    found = case_deadlines(facts)
+    # on the day itself the target can still be met
+    assert next_deadline(found, today=dt.date(2017, 11, 19)).kind == WEEK13_MEASURE
+    # the day after it has lapsed; it stays in the table as missed
+    later = next_deadline(found, today=dt.date(2017, 11, 20))
+    assert (later.kind, later.due_on) == (NEXT_FOLLOW_UP, dt.date(2017, 12, 28))
+    assert by_kind(found)[WEEK13_MEASURE].state(dt.date(2017, 11, 20)) == "overdue"
+    # legal deadlines never lapse: an overdue first follow-up stays the next deadline
+    unmet = case_deadlines(CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017, visited_on=meeting))
+    assert next_deadline(unmet, today=dt.date(2018, 1, 1)).kind == FIRST_FOLLOW_UP
+
+
+def test_a_reassessment_decision_completes_the_reassessment():
+    decided = dt.date(2018, 2, 20)
+    facts = CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017, reassessment_decided_on=decided)
+    reassessment = by_kind(case_deadlines(facts))[REASSESSMENT]
+    assert reassessment.done_on == decided and reassessment.state(dt.date(2018, 3, 1)) == "met"
