@@ -6,6 +6,13 @@ from staff.roles import Role
 from tests.factories import PASSWORD, StaffMemberFactory, TeamFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every persona costs a password hash; production's PBKDF2 makes that ~1 s each. Tests are not about
+    hashing strength, so they use a fast hasher (the live server thread shares these settings)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(name="Fastholdelsesteamet", slug="fastholdelse")
