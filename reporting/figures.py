@@ -165,10 +165,12 @@ def _first_meeting_counts(prefix: str, within: Q) -> dict:
     }
 
 
-def workplace_figures(cases: QuerySet[Case], period: Period) -> tuple[dict, dict, list[dict]]:
+def workplace_figures(
+    cases: QuerySet[Case], period: Period, *, by_month: bool = True
+) -> tuple[dict, dict, list[dict]]:
     """(workplace_first_meeting, first_meeting_on_time, months): two queries in all."""
     denominator = first_meeting_cases(cases, period)
-    months = period.months()
+    months = period.months() if by_month else []
     aggregates = _first_meeting_counts("", Q())
     for index, month in enumerate(months):
         aggregates |= _first_meeting_counts(f"m{index}_", Q(first_conversation_on__range=month.as_range()))
@@ -238,8 +240,10 @@ def week13_cases(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
     )
 
 
-def week13_figures(cases: QuerySet[Case], period: Period) -> tuple[dict, list[dict]]:
-    months = period.months()
+def week13_figures(
+    cases: QuerySet[Case], period: Period, *, by_month: bool = True
+) -> tuple[dict, list[dict]]:
+    months = period.months() if by_month else []
     aggregates = {"denominator": Count("pk"), "numerator": Count("pk", filter=MEASURE_BY_WEEK_13)}
     for index, month in enumerate(months):
         within = Q(first_absence_day__range=month.shifted_back(END_OF_WEEK_13))
@@ -495,8 +499,8 @@ def offers_progression(cases: QuerySet[Case], period: Period) -> list[dict]:
 
 def milestone_report(cases: QuerySet[Case], period: Period) -> dict:
     """Exactly the JSON of formats.md §2."""
-    workplace, on_time, _months = workplace_figures(cases, period)
-    week13, _months = week13_figures(cases, period)
+    workplace, on_time, _months = workplace_figures(cases, period, by_month=False)
+    week13, _months = week13_figures(cases, period, by_month=False)
     duration, _reasons, _days = duration_figures(cases, period)
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},

@@ -13,6 +13,9 @@ class ConsultantChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
+MAX_MONTHS = 60
+
+
 def default_period(today: dt.date) -> Period:
     """The last twelve calendar months including this one."""
     first = today.replace(day=1)
@@ -56,6 +59,11 @@ class ReportFilterForm(forms.Form):
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             raise forms.ValidationError(_("Perioden slutter før den begynder. Ret datoerne."))
+        if start and end and len(Period(start, end).months()) > MAX_MONTHS:
+            # the page breaks every figure down by month in one query: keep it readable and bounded
+            raise forms.ValidationError(
+                _("Vælg en periode på højst %(months)s måneder.") % {"months": MAX_MONTHS}
+            )
         return cleaned
 
     @property

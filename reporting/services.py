@@ -101,8 +101,8 @@ def _status(share: float | None, milestone: Milestone | None) -> str:
 def monthly_report_message(*, leader, period: Period) -> EmailMessage:
     """Headline figures only: no names, no CPR numbers, no health information."""
     cases = report_cases(user=leader)
-    workplace, on_time, _months = figures.workplace_figures(cases, period)
-    week13, _months = figures.week13_figures(cases, period)
+    workplace, on_time, _months = figures.workplace_figures(cases, period, by_month=False)
+    week13, _months = figures.week13_figures(cases, period, by_month=False)
     duration, _reasons, _days = figures.duration_figures(cases, period)
     milestones = list(Milestone.objects.order_by("due_on"))
     month_name = date_format(period.start, "F Y")

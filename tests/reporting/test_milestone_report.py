@@ -97,3 +97,11 @@ def test_command_exits_non_zero_on_bad_input(db):
     )
     assert result.returncode != 0
     assert "before it starts" in result.stderr
+
+
+def test_the_command_takes_any_length_of_period(march_2018):
+    report = json.loads(run_report("--from", "1990-01-01", "--to", "2030-12-31"))
+    # A–F, I (first conversation in February), K and L (April); not G, H, J (fejloprettet)
+    assert report["workplace_first_meeting"]["denominator"] == 9
+    # W5, W6, X1, X2, X3, X5, X6; not J and W8 (fejloprettet)
+    assert report["duration"]["closed"] == 7

@@ -236,3 +236,12 @@ def test_drill_down_of_duration_bands_and_survival_groups(client, leader, march_
     assert drilled("duration", "weeks:53") == set()
     assert drilled("survival", "workplace") == {"A", "B", "F", "K"}
     assert drilled("survival", "other") == {"C", "D", "E"}
+
+
+def test_a_period_longer_than_five_years_is_refused_on_the_page(client, leader):
+    client.force_login(leader)
+    html = client.get(
+        reverse("reporting:dashboard"), {"start": "2000-01-01", "end": "2018-03-31"}
+    ).content.decode()
+    assert "Vælg en periode på højst 60 måneder." in html
+    assert "data-figure" not in html
