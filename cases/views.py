@@ -15,7 +15,9 @@ from cases.selectors.cases import case_list_for_consultant, case_visible_filter
 from cases.selectors.deadlines import case_deadlines
 from cases.services.cases import case_register
 from cases.services.employers import employer_get_or_create
+from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
+from staff.models import AuditEntry
 from staff.roles import Role, has_role
 
 
@@ -60,6 +62,12 @@ def my_cases(request):
         }
         for case in cases
     ]
+    audit_record_many(
+        request=request,
+        action=AuditEntry.Action.READ,
+        object_type="case_list",
+        cases=[row["case"] for row in rows],
+    )
     return render(request, "cases/my_cases.html", {"rows": rows, "filters": filters, "today": today})
 
 
@@ -85,6 +93,7 @@ def register(request):
                     consultant=data["consultant"],
                     registered_by=request.user,
                 )
+                audit_record(request=request, action=AuditEntry.Action.CREATE, object_type="case", case=case)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -118,6 +127,7 @@ def employer_search(request):
 @login_required
 def detail(request, uuid):
     case = _get_case_for_user(request, uuid)
+    audit_record(request=request, action=AuditEntry.Action.READ, object_type="case", case=case)
     today = timezone.localdate()
     deadlines = case_deadlines(case=case)
     rows = [{"deadline": d, "state": d.state(today), "days_left": d.days_left(today)} for d in deadlines]

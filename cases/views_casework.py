@@ -26,7 +26,9 @@ from cases.selectors.casework import case_work_records, exceptions_pending_for
 from cases.services import casework
 from cases.services.imports import ImportFileError, cases_import
 from cases.views import _get_case_for_user
+from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
+from staff.models import AuditEntry
 from staff.roles import Role, has_role
 
 
@@ -191,6 +193,9 @@ def action(request, uuid, slug):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
+            audit_record(
+                request=request, action=AuditEntry.Action.CHANGE, object_type="case", case=case, detail=slug
+            )
             messages.success(request, message)
             if slug == "handover" and not case_visible_to(user=request.user).filter(pk=case.pk).exists():
                 # Handed to another team: the page would be a 404 for the one who handed it over.
@@ -212,6 +217,7 @@ def offer_finish(request, uuid, offer_id):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
+            audit_record(request=request, action=AuditEntry.Action.CHANGE, object_type="offer", case=case)
             messages.success(request, _("Tilbuddet er afsluttet."))
             return redirect("cases:detail", uuid=case.uuid)
     return _refused(request, case, form)
@@ -229,6 +235,7 @@ def measure_end(request, uuid, measure_id):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
+            audit_record(request=request, action=AuditEntry.Action.CHANGE, object_type="measure", case=case)
             messages.success(request, _("Indsatsen er afsluttet."))
             return redirect("cases:detail", uuid=case.uuid)
     return _refused(request, case, form)
@@ -251,6 +258,9 @@ def exception_decide(request, exception_id):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
+            audit_record(
+                request=request, action=AuditEntry.Action.CHANGE, object_type="exception", case=exception.case
+            )
             messages.success(request, _("Undtagelsen er afgjort."))
     if form.errors:
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
@@ -262,6 +272,12 @@ def exception_decide(request, exception_id):
 @role_required(Role.LEADER)
 def exceptions_pending(request):
     pending = list(exceptions_pending_for(user=request.user))
+    audit_record_many(
+        request=request,
+        action=AuditEntry.Action.READ,
+        object_type="exception_list",
+        cases=[exception.case for exception in pending],
+    )
     return render(
         request,
         "cases/exceptions_pending.html",
@@ -280,6 +296,13 @@ def reopen(request, uuid):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
+            audit_record(
+                request=request,
+                action=AuditEntry.Action.CHANGE,
+                object_type="case",
+                case=case,
+                detail="reopen",
+            )
             messages.success(request, _("Sagen er genåbnet."))
             return redirect("cases:detail", uuid=case.uuid)
     return _refused(request, case, form)

@@ -16,7 +16,9 @@ from reporting.figures import drill_down
 from reporting.forms import ReportFilterForm
 from reporting.report import build_report
 from reporting.selectors import report_cases
+from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
+from staff.models import AuditEntry
 from staff.roles import Role
 
 
@@ -83,6 +85,9 @@ def case_list(request):
         "first_absence_day", "pk"
     )
     page = Paginator(selected, 100).get_page(request.GET.get("page"))
+    audit_record_many(
+        request=request, action=AuditEntry.Action.READ, object_type="report_drilldown", cases=list(page)
+    )
     return render(
         request,
         "reporting/case_list.html",
@@ -105,6 +110,10 @@ def _export(request, render_tables, content_type: str, extension: str):
     report = build_report(cases, form.period, today=timezone.localdate())
     period = form.period
     response = HttpResponse(render_tables(report_tables(report)), content_type=content_type)
+    # Aggregated figures only (no row per person), still an export worth a line in the log.
+    audit_record(
+        request=request, action=AuditEntry.Action.EXPORT, object_type="report_figures", detail=extension
+    )
     filename = f"sof-noegletal-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

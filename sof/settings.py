@@ -62,6 +62,13 @@ CPR_HASH_KEY = _read("CPR_HASH_KEY", env.str, default="")
 SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", _strict_bool, default=not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else _read("SECURE_HSTS_SECONDS", env.int, default=31536000)
 LOG_LEVEL = _read("LOG_LEVEL", env.str, default="INFO")
+# Data protection (issue 9): idle sign-out, login lock-out, upload size, retention periods.
+SESSION_IDLE_MINUTES = _read("SESSION_IDLE_MINUTES", env.int, default=60)
+LOGIN_FAILURE_LIMIT = _read("LOGIN_FAILURE_LIMIT", env.int, default=5)
+LOGIN_LOCKOUT_MINUTES = _read("LOGIN_LOCKOUT_MINUTES", env.int, default=15)
+UPLOAD_MAX_MEGABYTES = _read("UPLOAD_MAX_MEGABYTES", env.int, default=10)
+RETENTION_YEARS_AFTER_CLOSING = _read("RETENTION_YEARS_AFTER_CLOSING", env.int, default=5)
+AUDIT_RETENTION_DAYS = _read("AUDIT_RETENTION_DAYS", env.int, default=10 * 365)
 
 if DEBUG:
     # Development-only values; never used with DEBUG off.
@@ -111,6 +118,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sof.middleware.SessionActivityMiddleware",
+    "sof.middleware.ContentSecurityPolicyMiddleware",
+    "sof.middleware.UploadSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "sof.urls"
@@ -135,8 +145,9 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -177,7 +188,14 @@ vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, ... from EMAIL_URL
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
-SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+# Signed out after SESSION_IDLE_MINUTES without a request: sof.middleware.SessionActivityMiddleware renews
+# the session's expiry every few minutes while it is used (not on every request: that would be a write each).
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+# Uploads (the case import): the whole request is refused above UPLOAD_MAX_MEGABYTES with a message
+# (sof.middleware.UploadSizeLimitMiddleware); ordinary form posts above 2.5 MB get a 400 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file, not held in memory
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = False
 # Preloading commits the whole domain to HTTPS for years: the municipality decides that, not this product.
@@ -244,12 +262,28 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "cases.deadlines_refresh_lapsed",
         "schedule": crontab(minute=30, hour=0),
     },
+    # Retention (issue 9): nightly at 02:30, when nobody works on cases; anonymises people whose cases all
+    # closed more than RETENTION_YEARS_AFTER_CLOSING years ago and purges audit entries past their period.
+    "retention-sweep": {
+        "task": "sof.tasks.retention_sweep",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
+# Every handler masks anything that looks like a CPR number (staff.privacy.CprMaskingFilter); Django's own
+# loggers are routed to the same handler instead of Django's defaults, which would bypass the filter.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"mask_cpr": {"()": "staff.privacy.CprMaskingFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_cpr"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "celery": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
 }

@@ -3,6 +3,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from staff.models import (
+    AuditEntry,
     CaseType,
     CompetenceItemType,
     CompetencePlan,
@@ -149,3 +150,36 @@ class CompetencePlanAdmin(admin.ModelAdmin):
                 changed_by=request.user,
                 description=gettext("Tiltag ændret i administrationen"),
             )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: list, filter and look; no add, change or delete, not even for superusers. Only
+    superusers (the data-protection officer's account) see it here; leaders use the case's access log."""
+
+    list_display = [
+        "occurred_at",
+        "actor_username",
+        "actor_roles",
+        "action",
+        "object_type",
+        "case_uuid",
+        "path",
+    ]
+    list_filter = ["action", "object_type", "occurred_at"]
+    search_fields = ["actor_username", "=case_uuid", "=person_uuid"]
+    date_hierarchy = "occurred_at"
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+    actions = None
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from staff.geo import validate_postcode
@@ -367,3 +368,100 @@ class ConversionTarget(models.Model):
 
     def __str__(self):
         return f"{self.municipality}: {self.qualified_count} {self.due_on:%d-%m-%Y}"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """The audit log is append-only: bulk updates and deletes are refused here as well as on the model.
+    The only way rows leave is the retention purge (staff.audit.audit_purge) after the configured period."""
+
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly(_("Revisionssporet kan ikke ændres."))
+
+    def delete(self):
+        raise AuditLogIsAppendOnly(_("Revisionssporet kan ikke slettes."))
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+class AuditEntry(models.Model):
+    """One use of person data: who, when, what, which case or person, from where (Datatilsynet's log
+    requirement; the citizen's right of access, CJEU C-579/21). Case and person are plain UUIDs, not foreign
+    keys, so an entry outlives the case or person it names. Never updated or deleted (on PostgreSQL a trigger
+    enforces it too, migration 0006)."""
+
+    class Action(models.TextChoices):
+        READ = "read", _("Læst")
+        SEARCH = "search", _("Søgning")
+        CREATE = "create", _("Oprettet")
+        CHANGE = "change", _("Ændret")
+        EXPORT = "export", _("Eksporteret")
+        DELETE = "delete", _("Slettet")
+
+    occurred_at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,  # a user with an audit trail is deactivated, never deleted
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bruger"),
+        editable=False,
+    )
+    # Snapshots: what the user was called and which roles gave the access, as it was at the time.
+    actor_username = models.CharField(_("brugernavn"), max_length=150, blank=True, editable=False)
+    actor_roles = models.CharField(_("roller"), max_length=100, blank=True, editable=False)
+    action = models.CharField(_("handling"), max_length=10, choices=Action.choices, editable=False)
+    object_type = models.CharField(_("oplysning"), max_length=40, editable=False)
+    detail = models.CharField(_("beskrivelse"), max_length=300, blank=True, editable=False)
+    search_terms = models.CharField(
+        _("søgeord"),
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text=_("CPR-numre gemmes kun som maskeret fingeraftryk."),
+    )
+    case_uuid = models.UUIDField(_("sag"), null=True, blank=True, db_index=True, editable=False)
+    person_uuid = models.UUIDField(_("borger"), null=True, blank=True, db_index=True, editable=False)
+    remote_addr = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True, editable=False)
+    path = models.CharField(_("side"), max_length=500, blank=True, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("revisionsspor")
+        verbose_name_plural = _("revisionsspor")
+        ordering = ["-occurred_at", "-id"]
+        default_permissions = ("view",)  # nobody is ever given add, change or delete
+
+    def __str__(self):
+        return f"{self.occurred_at:%d-%m-%Y %H:%M} {self.actor_username} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise AuditLogIsAppendOnly(_("Revisionssporet kan ikke ændres."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly(_("Revisionssporet kan ikke slettes."))
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept for the lock-out (staff.auth): failures per user name and per address within
+    the lock-out window. Rows for a user name are removed at that user's next successful login."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("mislykket login")
+        verbose_name_plural = _("mislykkede logins")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.username} {self.failed_at:%d-%m-%Y %H:%M}"

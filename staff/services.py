@@ -26,6 +26,9 @@ ADMINISTRATOR_EXCLUDED_MODELS = [
     ("staff", "competenceplan"),
     ("staff", "competenceplanitem"),
     ("staff", "competenceplanchange"),
+    # The audit log and login failures are read by superusers (the data-protection officer) only.
+    ("staff", "auditentry"),
+    ("staff", "loginfailure"),
 ]
 
 

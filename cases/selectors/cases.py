@@ -6,8 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F, Q, QuerySet
 
 from cases.models import Case, Person
-from staff.models import StaffMember
-from staff.roles import Role, roles_of
+from cases.selectors.access import cases_for_casework, casework_filter
 
 
 def case_visible_filter(*, user: AbstractBaseUser) -> Q | None:
@@ -15,28 +14,13 @@ def case_visible_filter(*, user: AbstractBaseUser) -> Q | None:
 
     consultant: their own cases and their team's cases; leader: every case of their department, and cases
     not yet allocated to a team (the intake). Bookers reach cases only through the booking app (no health
-    details there); administrators set the product up and read no cases."""
-    roles = roles_of(user)
-    member = StaffMember.objects.filter(user=user).select_related("team").first()
-    team = member.team if member else None
-    allowed = Q(pk__in=[])
-    granted = False
-    if Role.CONSULTANT in roles:
-        allowed |= Q(consultant=user)
-        if team is not None:
-            allowed |= Q(team=team)
-        granted = True
-    if Role.LEADER in roles and team is not None:
-        allowed |= Q(team__department_id=team.department_id) | Q(team__isnull=True)
-        granted = True
-    return allowed if granted else None
+    details there); administrators set the product up and read no cases. The definition lives in
+    cases/selectors/access.py (one authorisation definition for every page, list and export)."""
+    return casework_filter(user)
 
 
 def case_visible_to(*, user: AbstractBaseUser) -> QuerySet[Case]:
-    allowed = case_visible_filter(user=user)
-    if allowed is None:
-        return Case.objects.none()
-    return Case.objects.filter(allowed)
+    return cases_for_casework(user)
 
 
 def case_list_for_consultant(

@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from cases.crypto import cpr_hash
 from cases.identifiers import Cpr, normalise_cvr, parse_cpr
 from cases.models import Assignment, Case, CaseException, Conversation, Employer, Measure, Person, Visitation
+from cases.selectors.access import cases_for_casework
 from cases.services.deadlines import case_deadlines_refresh
 from cases.services.persons import person_get_or_create
 from cases.services.timeline import case_event_add
-from staff.models import StaffMember
+from staff.audit import audit_record
+from staff.models import AuditEntry, StaffMember
 from visitation.models import ClosingReason, ExceptionReason, MeasureType, RuleSet
 
 COLUMNS = [
@@ -506,7 +508,31 @@ def _write_row(row: ImportRow, actor: AbstractBaseUser | None) -> bool:
             case=case, actor=actor, kind="imported", text=_("Opdateret ved import af opfølgningsark")
         )
     case_deadlines_refresh(case=case)
+    audit_record(
+        request=None,
+        actor=actor,
+        action=AuditEntry.Action.CREATE if created else AuditEntry.Action.CHANGE,
+        object_type="case",
+        case=case,
+        detail="import",
+    )
     return created
+
+
+def _refuse_cases_out_of_reach(result: ImportResult, actor: AbstractBaseUser) -> None:
+    """An import from the web page may update only cases its user may open (cases/selectors/access.py):
+    a row naming another department's case is an error, so the whole file is refused."""
+    existing = {row.existing_case_id for row in result.rows if row.existing_case_id}
+    if not existing:
+        return
+    reachable = set(cases_for_casework(actor).filter(pk__in=existing).values_list("pk", flat=True))
+    for row in result.rows:
+        if row.existing_case_id and row.existing_case_id not in reachable:
+            result.errors.append(
+                RowError(
+                    row=row.number, column="cpr", message=_("Du har ikke adgang til at opdatere denne sag.")
+                )
+            )
 
 
 def cases_import(
@@ -514,6 +540,8 @@ def cases_import(
 ) -> ImportResult:
     """Validate the whole file, then (unless dry_run or any error) write every row in one transaction."""
     result = import_validate(read_table(data, filename))
+    if actor is not None and not result.errors:
+        _refuse_cases_out_of_reach(result, actor)
     if result.errors or dry_run:
         return result
     with transaction.atomic():

@@ -86,9 +86,10 @@ def test_anonymous_is_sent_to_login(client, hh_case):
 
 def test_case_page_query_budget(client, consultant, hh_case, django_assert_num_queries):
     client.force_login(consultant)
-    # session, user, roles, staff member (authorisation), case with its relations, deadline facts (2),
-    # timeline events (8); the case-work panel: visitations, conversations, measures (+ their steps when
-    # there are any), offers, exceptions, assignments (6) and the choices of its forms: measure types, offer
-    # types, exception reasons, consultants, handover reasons, closing reasons (6). None grows with the rows.
-    with django_assert_num_queries(20):
+    # session, user, roles, staff member (authorisation), case with its relations, audit entry (insert),
+    # deadline facts (2), timeline events (9); the case-work panel: visitations, conversations, measures
+    # (+ their steps when there are any), offers, exceptions, assignments (6) and the choices of its forms:
+    # measure types, offer types, exception reasons, consultants, handover reasons, closing reasons (6).
+    # None grows with the rows.
+    with django_assert_num_queries(21):
         client.get(url(hh_case))

@@ -1,0 +1,79 @@
+"""Project-wide response hardening (issue 9)."""
+
+import time
+
+from django.conf import settings
+from django.shortcuts import render
+
+# No inline scripts and no eval: scripts come from our own static files only (templates use data-*
+# attributes and static/sof.js instead of onclick=…). Inline styles are allowed: Bootstrap's and htmx's
+# components set style attributes; styles cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class UploadSizeLimitMiddleware:
+    """Refuse a request body above settings.UPLOAD_MAX_MEGABYTES before anything reads it, with a page that
+    says so (413), instead of a broken connection or a generic error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.UPLOAD_MAX_MEGABYTES * 1024 * 1024
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return render(request, "413.html", {"limit_megabytes": settings.UPLOAD_MAX_MEGABYTES}, status=413)
+        return self.get_response(request)
+
+
+# Idle sign-out: the session expires SESSION_COOKIE_AGE after it was last saved. Saving on every request
+# (SESSION_SAVE_EVERY_REQUEST) would cost a write per request; instead the session is touched at most every
+# few minutes, so a user is signed out between SESSION_IDLE_MINUTES - ACTIVITY_REFRESH and
+# SESSION_IDLE_MINUTES after their last request.
+ACTIVITY_KEY = "sof_activity_at"
+ACTIVITY_REFRESH_SECONDS = 5 * 60
+
+
+def session_activity_mark(sender, request, user, **kwargs):
+    """user_logged_in receiver: the login saves the session anyway, so marking it costs nothing."""
+    request.session[ACTIVITY_KEY] = int(time.time())
+
+
+class SessionActivityMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and request.user.is_authenticated:
+            now = int(time.time())
+            if now - session.get(ACTIVITY_KEY, 0) >= ACTIVITY_REFRESH_SECONDS:
+                session[ACTIVITY_KEY] = now  # modified: saved with a new expiry at the end of the request
+        return self.get_response(request)

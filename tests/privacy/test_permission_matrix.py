@@ -1,0 +1,230 @@
+"""The permission matrix (issue 9): every URL pattern of the project, requested as every persona, against an
+explicit allow/deny table. A URL without a row fails `test_every_url_has_a_row`; a row whose URL is gone fails
+`test_no_stale_rows`.
+
+allow: the persona gets the page (2xx, or a redirect that is not to a login page).
+deny: redirect to a login page (anonymous), 403 or 404 (404 when the object's existence must not leak).
+Every response the booker gets is also checked for health information and full CPR numbers.
+"""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from cases.models import Alert, CaseException, Conversation, Measure, Offer
+from tests.privacy.factories import CaseFactory
+from tests.staff.factories import CompetencePlanItemFactory
+from visitation.models import ExceptionReason, MeasureType, OfferType
+
+ANONYMOUS = "anonymous"
+PERSONAS = [ANONYMOUS, "other_consultant", "booker", "administrator", "leader", "consultant"]
+STAFF = frozenset(PERSONAS) - {ANONYMOUS}
+EVERYONE = frozenset(PERSONAS)
+NOBODY = frozenset()
+CASEWORK = frozenset({"consultant", "leader"})  # the case's own consultant (and team) and their leader
+
+HEALTH_MARKER = "DISKUSPROLAPS-HELBRED"
+
+# url name -> (method, personas allowed)
+MATRIX: dict[str, tuple[str, frozenset]] = {
+    "home": ("get", STAFF),
+    "healthz": ("get", EVERYONE),
+    "login": ("get", EVERYONE),
+    "logout": ("post", EVERYONE),
+    "set_language": ("post", EVERYONE),
+    # cases
+    "cases:my_cases": ("get", {"consultant", "other_consultant"}),
+    "cases:my_alerts": ("get", STAFF),
+    "cases:alert_bell": ("get", STAFF),
+    "cases:alert_acknowledge": ("post", {"consultant"}),
+    "cases:alert_resolve": ("post", {"consultant"}),
+    "cases:register": ("get", {"booker", "leader", "administrator"}),
+    "cases:employer_search": ("get", {"booker", "leader", "administrator"}),
+    "cases:detail": ("get", CASEWORK),
+    "cases:access_log": ("get", {"leader"}),
+    "cases:audit_sample": ("get", {"leader"}),
+    "cases:exceptions_pending": ("get", {"leader"}),
+    "cases:exception_decide": ("post", {"leader"}),
+    "cases:import": ("get", {"leader"}),
+    "cases:action": ("post", CASEWORK),
+    "cases:offer_finish": ("post", CASEWORK),
+    "cases:measure_end": ("post", CASEWORK),
+    "cases:reopen": ("post", {"leader"}),
+    # meetings
+    "meetings:queue": ("get", {"booker"}),
+    # reporting
+    "reporting:dashboard": ("get", {"leader"}),
+    "reporting:cases": ("get", {"leader"}),
+    "reporting:export_xlsx": ("get", {"leader"}),
+    "reporting:export_csv": ("get", {"leader"}),
+    # staff: competence plans are seen by the person and their leader (same team) only
+    "staff:programme": ("get", {"leader"}),
+    "staff:my_plan": ("get", STAFF),
+    "staff:plan": ("get", {"consultant", "leader"}),
+    "staff:plan_item_edit": ("get", {"leader"}),
+}
+# Query strings some pages need to answer at all (a report needs its period).
+PERIOD = {"start": (dt.date.today() - dt.timedelta(days=60)).isoformat(), "end": dt.date.today().isoformat()}
+QUERY = {
+    "reporting:dashboard": PERIOD,
+    "reporting:cases": {**PERIOD, "figure": "workplace_first_meeting", "part": "denominator"},
+    "reporting:export_xlsx": PERIOD,
+    "reporting:export_csv": PERIOD,
+}
+
+# The admin: one row for the whole namespace, checked on representative pages (its own permission system
+# decides per model; only the administrator, who is staff, gets past its login).
+ADMIN_PAGES = ["admin:index", "admin:staff_team_changelist", "admin:staff_auditentry_changelist"]
+ADMIN_ALLOWED = {"administrator"}
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _walk(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}", entry
+
+
+def project_urls() -> dict[str, URLPattern]:
+    return {
+        name: pattern for name, pattern in _walk(get_resolver().url_patterns) if not name.startswith("admin:")
+    }
+
+
+def test_every_url_has_a_row():
+    missing = sorted(set(project_urls()) - set(MATRIX))
+    assert missing == [], f"URLs without a row in the permission matrix: {missing}"
+
+
+def test_no_stale_rows():
+    assert sorted(set(MATRIX) - set(project_urls())) == []
+
+
+@pytest.fixture
+def world(consultant, other_consultant, booker, leader, administrator, team):
+    """The case under test: Alice's, in Alice's team and the leader's department, waiting for booking, with
+    health information recorded; and an alert for Alice."""
+    case = CaseFactory(
+        consultant=consultant, team=team, first_absence_day=dt.date.today() - dt.timedelta(days=20)
+    )
+    Conversation.objects.create(
+        case=case,
+        held_on=dt.date.today(),
+        place="telefon",
+        minutes=HEALTH_MARKER,
+        plan=HEALTH_MARKER,
+        recorded_by=consultant,
+    )
+    alert = Alert.objects.create(
+        case=case, kind="first_meeting", level="due_soon", due_on=dt.date.today(), recipient=consultant
+    )
+    plan_item = CompetencePlanItemFactory(plan__staff_member=consultant.staff)
+    offer = Offer.objects.create(
+        case=case, type=OfferType.objects.first(), started_on=dt.date.today(), score_start=3
+    )
+    measure = Measure.objects.create(case=case, type=MeasureType.objects.first(), started_on=dt.date.today())
+    exception = CaseException.objects.create(
+        case=case,
+        reason=ExceptionReason.objects.first(),
+        note=HEALTH_MARKER,
+        proposed_by=consultant,
+        proposed_at=timezone.now(),
+    )
+    users = {
+        "consultant": consultant,
+        "other_consultant": other_consultant,
+        "booker": booker,
+        "leader": leader,
+        "administrator": administrator,
+    }
+    return {
+        "case": case,
+        "alert": alert,
+        "users": users,
+        "plan_item": plan_item,
+        "offer": offer,
+        "measure": measure,
+        "exception": exception,
+    }
+
+
+def sample_kwargs(pattern: URLPattern, world) -> dict:
+    values = {
+        "uuid": world["case"].uuid,
+        "case_uuid": world["case"].uuid,
+        "alert_id": world["alert"].pk,
+        "staff_uuid": world["users"]["consultant"].staff.uuid,
+        "item_uuid": world["plan_item"].uuid,
+        "offer_id": world["offer"].pk,
+        "measure_id": world["measure"].pk,
+        "exception_id": world["exception"].pk,
+        "slug": "fast-track",
+    }
+    names = list(pattern.pattern.converters)
+    unknown = [name for name in names if name not in values]
+    assert not unknown, f"add a sample value for URL parameter(s) {unknown} in sample_kwargs"
+    return {name: values[name] for name in names}
+
+
+def client_for(persona, world) -> Client:
+    client = Client()
+    if persona != ANONYMOUS:
+        client.force_login(world["users"][persona])
+    return client
+
+
+# Pages whose normal answer is a redirect to the login page (signing out).
+REDIRECT_TO_LOGIN_IS_NORMAL = {"logout"}
+
+
+def outcome(response, url_name: str) -> str:
+    if response.status_code in (403, 404):
+        return "deny"
+    login_redirect = response.status_code in (301, 302) and "login" in response.get("Location", "")
+    if login_redirect and url_name not in REDIRECT_TO_LOGIN_IS_NORMAL:
+        return "deny"
+    if response.status_code < 400 or response.status_code == 503:
+        return "allow"
+    return f"unexpected {response.status_code}"
+
+
+def assert_nothing_secret_for_booker(persona, response, world):
+    if persona != "booker" or not hasattr(response, "content"):
+        return
+    body = response.content.decode(errors="replace")
+    cpr = world["case"].person.cpr
+    assert HEALTH_MARKER not in body
+    assert cpr not in body and cpr.replace("-", "") not in body
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_permission_matrix(url_name, world):
+    method, allowed = MATRIX[url_name]
+    pattern = project_urls()[url_name]
+    url = reverse(url_name, kwargs=sample_kwargs(pattern, world))
+    # Denied personas first, so that the allowed ones' side effects (resolving an alert) change nothing.
+    ordered = sorted(PERSONAS, key=lambda persona: persona in allowed)
+    results = {}
+    for persona in ordered:
+        response = getattr(client_for(persona, world), method)(url, QUERY.get(url_name, {}))
+        results[persona] = outcome(response, url_name)
+        assert_nothing_secret_for_booker(persona, response, world)
+    expected = {persona: "allow" if persona in allowed else "deny" for persona in PERSONAS}
+    assert results == expected
+
+
+@pytest.mark.parametrize("url_name", ADMIN_PAGES)
+def test_admin_is_for_the_administrator_only(url_name, world):
+    url = reverse(url_name)
+    for persona in PERSONAS:
+        response = client_for(persona, world).get(url)
+        assert response.status_code < 500
+        if persona in ADMIN_ALLOWED:
+            assert response.status_code in (200, 403), persona  # 403: a model the role may not see
+        else:
+            assert outcome(response, url_name) == "deny", persona
