@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.models import Case, Conversation, Employer
+from cases.selectors.access import cases_visible_to
 from meetings import slots
 from meetings.geo import distance_km
 from meetings.models import Absence, ConsultantCalendar, ContactAttempt, Meeting
@@ -173,9 +174,13 @@ def booking_queue_cases():
     )
 
 
-def booking_queue(*, today: dt.date) -> list[QueueRow]:
-    """The booker's queue, most urgent first: by days left to the end of week 8."""
-    cases = list(booking_queue_cases())
+def booking_queue(*, today: dt.date, user=None) -> list[QueueRow]:
+    """The booker's queue, most urgent first: by days left to the end of week 8. With a user: only the
+    cases that user may see (cases/selectors/access.py), in the same query."""
+    cases = booking_queue_cases()
+    if user is not None:
+        cases = cases.filter(pk__in=cases_visible_to(user).values("pk"))
+    cases = list(cases)
     last_attempts: dict[int, ContactAttempt] = {}
     for attempt in ContactAttempt.objects.filter(case__in=[c.pk for c in cases if c.attempt_count]).order_by(
         "case_id", "-made_at", "-id"

@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import Case
+from cases.selectors.access import case_is_visible_to, cases_visible_to
 from cases.services import meetings_link
 from meetings import documents, selectors, services, slots
 from meetings.forms import AbsenceForm, BookingForm, CancelForm, ContactAttemptForm, RescheduleForm
 from meetings.models import ConsultantCalendar, ContactAttempt, Meeting
+from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
-from staff.models import Team
+from staff.models import AuditEntry, Team
 from staff.roles import Role, has_role
 
 BOOKING_ROLES = (Role.BOOKER, Role.LEADER)
@@ -32,19 +34,25 @@ def _errors(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _get_case_for_booker(case_uuid) -> Case:
+def _get_case_for_booker(request, case_uuid) -> Case:
+    """The case if the user may see it (cases/selectors/access.py: the booker's share, the leader's
+    department), else 404."""
     return get_object_or_404(
-        Case.objects.select_related("employer", "consultant", "rule_set", "person"), uuid=case_uuid
+        cases_visible_to(request.user).select_related("employer", "consultant", "rule_set", "person"),
+        uuid=case_uuid,
     )
 
 
 def _get_meeting_for_user(user, meeting_uuid) -> Meeting:
-    """Bookers and leaders see every meeting; a consultant sees the meetings in their own calendar."""
+    """A consultant sees the meetings in their own calendar; bookers and leaders the meetings of the cases
+    they may see (cases/selectors/access.py)."""
     meeting = get_object_or_404(
         Meeting.objects.select_related("case__employer", "case__person", "consultant", "booked_by"),
         uuid=meeting_uuid,
     )
-    if has_role(user, *BOOKING_ROLES) or meeting.consultant_id == user.pk:
+    if meeting.consultant_id == user.pk:
+        return meeting
+    if has_role(user, *BOOKING_ROLES) and case_is_visible_to(user, meeting.case):
         return meeting
     raise Http404
 
@@ -55,14 +63,21 @@ def _get_meeting_for_user(user, meeting_uuid) -> Meeting:
 @role_required(*BOOKING_ROLES)
 def queue(request):
     today = timezone.localdate()
-    rows = selectors.booking_queue(today=today)
+    rows = selectors.booking_queue(today=today, user=request.user)
+    audit_record_many(
+        request=request,
+        action=AuditEntry.Action.READ,
+        object_type="booking_queue",
+        cases=[r.case for r in rows],
+    )
     flow = selectors.booking_flow(rows=rows, today=today)
     return render(request, "meetings/queue.html", {"rows": rows, "flow": flow, "today": today})
 
 
 @role_required(*BOOKING_ROLES)
 def case_booking(request, case_uuid):
-    case = _get_case_for_booker(case_uuid)
+    case = _get_case_for_booker(request, case_uuid)
+    audit_record(request=request, action=AuditEntry.Action.READ, object_type="booking", case=case)
     now = timezone.now()
     context = {
         "case": case,
@@ -80,11 +95,14 @@ def case_booking(request, case_uuid):
 @require_POST
 @role_required(*BOOKING_ROLES)
 def contact_attempt_add(request, case_uuid):
-    case = _get_case_for_booker(case_uuid)
+    case = _get_case_for_booker(request, case_uuid)
     form = ContactAttemptForm(request.POST)
     if form.is_valid():
         try:
             services.contact_attempt_log(case=case, made_by=request.user, **form.cleaned_data)
+            audit_record(
+                request=request, action=AuditEntry.Action.CREATE, object_type="contact_attempt", case=case
+            )
             messages.success(request, _("Kontaktforsøget er registreret."))
         except ValidationError as error:
             _errors(request, error)
@@ -98,7 +116,7 @@ def contact_attempt_add(request, case_uuid):
 @require_POST
 @role_required(*BOOKING_ROLES)
 def book(request, case_uuid):
-    case = _get_case_for_booker(case_uuid)
+    case = _get_case_for_booker(request, case_uuid)
     form = BookingForm(request.POST)
     if not form.is_valid():
         for name, field_errors in form.errors.items():
@@ -119,6 +137,7 @@ def book(request, case_uuid):
     except ValidationError as error:
         _errors(request, error)
         return redirect("meetings:case_booking", case_uuid=case.uuid)
+    audit_record(request=request, action=AuditEntry.Action.CREATE, object_type="meeting", case=case)
     messages.success(request, _("Mødet er booket. Brev og kalenderinvitation er sendt af sted."))
     return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)
 
@@ -129,6 +148,7 @@ def book(request, case_uuid):
 @role_required(*CALENDAR_ROLES)
 def meeting_detail(request, meeting_uuid):
     meeting = _get_meeting_for_user(request.user, meeting_uuid)
+    audit_record(request=request, action=AuditEntry.Action.READ, object_type="meeting", case=meeting.case)
     local = timezone.localtime(meeting.starts_at)
     context = {
         "meeting": meeting,
@@ -146,6 +166,7 @@ def meeting_letter(request, meeting_uuid):
     meeting = _get_meeting_for_user(request.user, meeting_uuid)
     if not meeting.invitation_letter:
         raise Http404
+    audit_record(request=request, action=AuditEntry.Action.EXPORT, object_type="letter", case=meeting.case)
     return FileResponse(
         meeting.invitation_letter.open("rb"),
         content_type="application/pdf",
@@ -157,6 +178,9 @@ def meeting_letter(request, meeting_uuid):
 def meeting_invitation(request, meeting_uuid):
     meeting = _get_meeting_for_user(request.user, meeting_uuid)
     attendees = [a for a in [meeting.consultant.email, meeting.case.employer.nearest_leader_email] if a]
+    audit_record(
+        request=request, action=AuditEntry.Action.EXPORT, object_type="invitation", case=meeting.case
+    )
     response = HttpResponse(documents.meeting_ics(meeting, attendees=attendees), content_type="text/calendar")
     response["Content-Disposition"] = 'attachment; filename="invitation.ics"'
     return response
@@ -171,6 +195,9 @@ def meeting_cancel(request, meeting_uuid):
         try:
             services.meeting_cancel(
                 meeting=meeting, cancelled_by=request.user, reason=form.cleaned_data["reason"]
+            )
+            audit_record(
+                request=request, action=AuditEntry.Action.CHANGE, object_type="meeting", case=meeting.case
             )
             messages.success(request, _("Mødet er aflyst."))
         except ValidationError as error:
@@ -198,6 +225,7 @@ def meeting_reschedule(request, meeting_uuid):
     except ValidationError as error:
         _errors(request, error)
         return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)
+    audit_record(request=request, action=AuditEntry.Action.CHANGE, object_type="meeting", case=meeting.case)
     messages.success(request, _("Mødet er flyttet."))
     return redirect("meetings:meeting_detail", meeting_uuid=new.uuid)
 
@@ -212,6 +240,7 @@ def meeting_outcome(request, meeting_uuid):
     except ValidationError as error:
         _errors(request, error)
         return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)
+    audit_record(request=request, action=AuditEntry.Action.CHANGE, object_type="meeting", case=meeting.case)
     if status == Meeting.Status.HELD:
         messages.success(request, _("Mødet er afholdt. Registrér samtalen på sagen."))
         if has_role(request.user, Role.CONSULTANT):  # the case page is the consultant's
@@ -361,13 +390,14 @@ def allocation(request):
 @require_POST
 @role_required(Role.LEADER, Role.BOOKER)
 def allocate(request, case_uuid):
-    case = _get_case_for_booker(case_uuid)
+    case = _get_case_for_booker(request, case_uuid)
     consultant = get_object_or_404(
         User.objects.filter(groups__name=Role.CONSULTANT, is_active=True),
         pk=request.POST.get("consultant") or 0,
     )
     try:
         meetings_link.case_allocate(case=case, consultant=consultant, actor=request.user)
+        audit_record(request=request, action=AuditEntry.Action.CHANGE, object_type="allocation", case=case)
         messages.success(
             request,
             _("Sagen er fordelt til %(name)s.") % {"name": consultant.get_full_name() or consultant.username},

@@ -6,16 +6,20 @@ out); a single case is checked with `case_is_visible_to`; anything showing healt
 
 Who sees which cases (domain.md, roles):
 - consultant: their own cases and their team's;
-- booker: cases waiting for booking (open, category 2/3, with an employer, no first meeting planned), and
-  of those only contact and meeting data — never health information (`can_see_health` is False);
+- booker: cases waiting for booking (open, category 2/3, with an employer, no first meeting planned), those
+  whose booked first meeting lies ahead, and open cases not yet allocated to a consultant; of those only
+  contact and meeting data — never health information (`can_see_health` is False);
 - leader: the cases of their department (the team's department), plus unallocated cases (no team yet),
   which leaders allocate;
 - administrator: none (setup, not case contents) unless also holding one of the roles above.
 Roles add up: a user with two roles sees the union.
 """
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from cases.models import Case
 from staff.models import StaffMember, Team
@@ -49,9 +53,22 @@ def waiting_for_booking_q() -> Q:
     )
 
 
+def booker_share_q(*, today: dt.date) -> Q:
+    """The booker's share (contact and meeting data only): cases waiting for booking, cases whose booked
+    first meeting has not yet taken place (to move or cancel it), and open cases nobody holds yet (the
+    administrative allocator's list, seed 002: Herning)."""
+    bookable = Q(status=Case.Status.OPEN, category__in=BOOKABLE_CATEGORIES, employer__isnull=False) & (
+        Q(first_meeting_planned_on__isnull=True) | Q(first_meeting_planned_on__gte=today)
+    )
+    unallocated = Q(status=Case.Status.OPEN, consultant__isnull=True)
+    return bookable | unallocated
+
+
 def _casework_q(user) -> Q | None:
     """Cases the user may see in full (health information included): consultant's and leader's share."""
     roles = roles_of(user)
+    if not roles & {Role.CONSULTANT, Role.LEADER}:
+        return None  # no query for the staff placement: a booker's queue costs nothing extra
     team_id, department_id = _staff_placement(user)
     q = None
 
@@ -90,7 +107,8 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         return Case.objects.none()
     q = _casework_q(user)
     if Role.BOOKER in roles_of(user):
-        q = waiting_for_booking_q() if q is None else q | waiting_for_booking_q()
+        share = booker_share_q(today=timezone.localdate())
+        q = share if q is None else q | share
     if q is None:
         return Case.objects.none()
     return Case.objects.filter(q)

@@ -42,8 +42,9 @@ def test_the_queue_lists_cases_waiting_for_a_first_meeting_most_urgent_first(
     )
     client.force_login(booker)
     # session, user, roles; the queue's cases (employer, person, consultant, rule set, attempt count joined);
-    # flow: meetings booked this week. Last contact attempts are not read when no case has any.
-    with django_assert_num_queries(5):
+    # flow: meetings booked this week; the audit entries for the cases shown (one insert). Last contact
+    # attempts are not read when no case has any.
+    with django_assert_num_queries(6):
         response = client.get(reverse("meetings:queue"))
     html = response.content.decode()
     assert [row.case for row in response.context["rows"]] == [late_intake, urgent, later]

@@ -25,14 +25,19 @@ def test_other_teams_consultant_sees_only_their_team(other_consultant, own_case,
     assert visible(other_consultant) == {other_team_case}
 
 
-def test_booker_sees_only_cases_waiting_for_booking(booker, team):
-    waiting = CaseFactory(team=team)
-    booked = CaseFactory(team=team, first_meeting_planned_on=dt.date.today())
-    category_1 = CaseFactory(team=team, category=1)
-    unemployed = CaseFactory(team=team, employer=None)
-    closed = CaseFactory(team=team, status="closed", closed_on=dt.date.today())
-    assert visible(booker) == {waiting}
-    assert {booked, category_1, unemployed, closed}.isdisjoint(visible(booker))
+def test_booker_sees_cases_waiting_for_booking_booked_ahead_and_unallocated(booker, consultant, team):
+    held = consultant  # every case below has a consultant unless said otherwise
+    waiting = CaseFactory(team=team, consultant=held)
+    booked_ahead = CaseFactory(team=team, consultant=held, first_meeting_planned_on=dt.date.today())
+    unallocated_category_1 = CaseFactory(team=team, category=1, consultant=None)
+    met_yesterday = CaseFactory(
+        team=team, consultant=held, first_meeting_planned_on=dt.date.today() - dt.timedelta(days=1)
+    )
+    category_1 = CaseFactory(team=team, consultant=held, category=1)
+    unemployed = CaseFactory(team=team, consultant=held, employer=None)
+    closed = CaseFactory(team=team, consultant=held, status="closed", closed_on=dt.date.today())
+    assert visible(booker) == {waiting, booked_ahead, unallocated_category_1}
+    assert {met_yesterday, category_1, unemployed, closed}.isdisjoint(visible(booker))
 
 
 def test_booker_never_sees_health_even_on_a_case_they_may_open(booker, team):
@@ -62,10 +67,11 @@ def test_administrator_who_is_also_leader_sees_the_department(team, own_case, ot
     assert visible(admin_leader) == {own_case}
 
 
-def test_consultant_and_booker_roles_add_up(team, other_team):
+def test_consultant_and_booker_roles_add_up(team, other_team, other_consultant):
     both = StaffMemberFactory(user__roles=[Role.CONSULTANT, Role.BOOKER], team=team).user
-    team_case = CaseFactory(team=team, category=1)
-    waiting_elsewhere = CaseFactory(team=other_team)
+    team_case = CaseFactory(team=team, category=1, consultant=other_consultant)
+    waiting_elsewhere = CaseFactory(team=other_team, consultant=other_consultant)
+    CaseFactory(team=other_team, consultant=other_consultant, category=1)  # neither share
     assert visible(both) == {team_case, waiting_elsewhere}
     assert can_see_health(both, team_case)
     assert not can_see_health(both, waiting_elsewhere)

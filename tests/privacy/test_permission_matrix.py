@@ -15,6 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cases.models import Alert, CaseException, Conversation, Measure, Offer
+from meetings.services import calendar_feed_token_renew, calendar_set_working_hours, meeting_book
+from staff.models import StaffQualification
+from tests.meetings.factories import NINE_TO_FOUR, at, next_weekday
 from tests.privacy.factories import CaseFactory
 from tests.staff.factories import CompetencePlanItemFactory
 from visitation.models import ExceptionReason, MeasureType, OfferType
@@ -25,6 +28,9 @@ STAFF = frozenset(PERSONAS) - {ANONYMOUS}
 EVERYONE = frozenset(PERSONAS)
 NOBODY = frozenset()
 CASEWORK = frozenset({"consultant", "leader"})  # the case's own consultant (and team) and their leader
+BOOKING = frozenset({"booker", "leader"})
+CONSULTANTS = frozenset({"consultant", "other_consultant"})
+CALENDARS = BOOKING | CONSULTANTS
 
 HEALTH_MARKER = "DISKUSPROLAPS-HELBRED"
 
@@ -53,8 +59,26 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "cases:offer_finish": ("post", CASEWORK),
     "cases:measure_end": ("post", CASEWORK),
     "cases:reopen": ("post", {"leader"}),
-    # meetings
-    "meetings:queue": ("get", {"booker"}),
+    # meetings: booking is for bookers and leaders; a meeting is also its consultant's
+    "meetings:queue": ("get", BOOKING),
+    "meetings:case_booking": ("get", BOOKING),
+    "meetings:contact_attempt_add": ("post", BOOKING),
+    "meetings:book": ("post", BOOKING),
+    "meetings:meeting_detail": ("get", BOOKING | {"consultant"}),
+    "meetings:meeting_letter": ("get", BOOKING | {"consultant"}),
+    "meetings:meeting_invitation": ("get", BOOKING | {"consultant"}),
+    "meetings:meeting_cancel": ("post", BOOKING | {"consultant"}),
+    "meetings:meeting_reschedule": ("post", BOOKING),
+    "meetings:meeting_outcome": ("post", BOOKING | {"consultant"}),
+    "meetings:allocation": ("get", BOOKING),
+    "meetings:allocate": ("post", BOOKING),
+    # calendars show employer names and times only
+    "meetings:team_week": ("get", CALENDARS),
+    "meetings:consultant_week": ("get", CALENDARS),
+    "meetings:my_calendar": ("get", CONSULTANTS),
+    "meetings:my_feed": ("post", CONSULTANTS),
+    "meetings:my_absence_add": ("post", CONSULTANTS),
+    "meetings:feed": ("get", EVERYONE),  # no login: the secret token in the URL is the key
     # reporting
     "reporting:dashboard": ("get", {"leader"}),
     "reporting:cases": ("get", {"leader"}),
@@ -73,6 +97,7 @@ QUERY = {
     "reporting:cases": {**PERIOD, "figure": "workplace_first_meeting", "part": "denominator"},
     "reporting:export_xlsx": PERIOD,
     "reporting:export_csv": PERIOD,
+    "meetings:allocate": lambda world: {"consultant": world["users"]["consultant"].pk},
 }
 
 # The admin: one row for the whole namespace, checked on representative pages (its own permission system
@@ -106,7 +131,17 @@ def test_no_stale_rows():
 
 
 @pytest.fixture
-def world(consultant, other_consultant, booker, leader, administrator, team):
+def world(
+    consultant,
+    other_consultant,
+    booker,
+    leader,
+    administrator,
+    team,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
     """The case under test: Alice's, in Alice's team and the leader's department, waiting for booking, with
     health information recorded; and an alert for Alice."""
     case = CaseFactory(
@@ -135,6 +170,16 @@ def world(consultant, other_consultant, booker, leader, administrator, team):
         proposed_by=consultant,
         proposed_at=timezone.now(),
     )
+    settings.MEDIA_ROOT = tmp_path / "media"
+    StaffQualification.objects.create(
+        staff_member=consultant.staff, kind=StaffQualification.Kind.COMBINED, achieved_on=dt.date(2017, 1, 1)
+    )
+    calendar_set_working_hours(consultant=consultant, hours=NINE_TO_FOUR)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = meeting_book(
+            case=case, consultant=consultant, starts_at=at(next_weekday(1), 10), booked_by=booker
+        )
+    feed_token = calendar_feed_token_renew(consultant=consultant)
     users = {
         "consultant": consultant,
         "other_consultant": other_consultant,
@@ -150,6 +195,8 @@ def world(consultant, other_consultant, booker, leader, administrator, team):
         "offer": offer,
         "measure": measure,
         "exception": exception,
+        "meeting": meeting,
+        "feed_token": feed_token,
     }
 
 
@@ -164,6 +211,9 @@ def sample_kwargs(pattern: URLPattern, world) -> dict:
         "measure_id": world["measure"].pk,
         "exception_id": world["exception"].pk,
         "slug": "fast-track",
+        "meeting_uuid": world["meeting"].uuid,
+        "token": world["feed_token"],
+        "user_id": world["users"]["consultant"].pk,
     }
     names = list(pattern.pattern.converters)
     unknown = [name for name in names if name not in values]
@@ -211,7 +261,10 @@ def test_permission_matrix(url_name, world):
     ordered = sorted(PERSONAS, key=lambda persona: persona in allowed)
     results = {}
     for persona in ordered:
-        response = getattr(client_for(persona, world), method)(url, QUERY.get(url_name, {}))
+        query = QUERY.get(url_name, {})
+        response = getattr(client_for(persona, world), method)(
+            url, query(world) if callable(query) else query
+        )
         results[persona] = outcome(response, url_name)
         assert_nothing_secret_for_booker(persona, response, world)
     expected = {persona: "allow" if persona in allowed else "deny" for persona in PERSONAS}
