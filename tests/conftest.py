@@ -65,9 +65,3 @@ def rulebook(transactional_db):
 
     import_module("visitation.migrations.0002_seed_rulebook").seed(apps, None)
     import_module("visitation.migrations.0003_legal_sources").seed_2025_sources(apps, None)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """PBKDF2's deliberate slowness costs seconds per test user on a shared CI machine; MD5 is fine here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
