@@ -305,18 +305,17 @@ def test_calendar_deadlines_move_with_d(facts, shift):
 def test_holidays_never_move_a_legal_deadline(facts):
     """Computed again with a calendar that has no holidays and no weekends, only the bank-day rule (the
     employee's reply to a Fast Track request) may change."""
-    with_holidays = {d.kind: d.due_on for d in case_deadlines(facts)}
+    # The bank-day rule may legitimately differ, even in whether it is listed (a case closing between the two
+    # possible reply days keeps it in one calendar and not in the other): leave it out of the comparison.
+    with_holidays = {d.kind: d.due_on for d in case_deadlines(facts) if d.kind != FAST_TRACK_REPLY}
     no_days_off = frozenset()
     with (
         mock.patch.object(rules_module, "_public_holidays", lambda year: no_days_off),
         mock.patch.object(rules_module, "_bank_closing_days", lambda year: no_days_off),
         mock.patch.object(rules_module, "is_bank_day", lambda day: True),
     ):
-        without = {d.kind: d.due_on for d in case_deadlines(facts)}
-    assert with_holidays.keys() == without.keys()
-    for kind, due_on in with_holidays.items():
-        if kind != FAST_TRACK_REPLY:
-            assert due_on == without[kind], kind
+        without = {d.kind: d.due_on for d in case_deadlines(facts) if d.kind != FAST_TRACK_REPLY}
+    assert with_holidays == without
 
 
 @no_time_limit
