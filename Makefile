@@ -34,6 +34,14 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Benchmarks on PostgreSQL at 10k, 100k and 1M generated cases (docs/benchmarks.md; never part of `make test`).
+# Uses DATABASE_URL when set (its name must contain "bench": every case in it is replaced), else sof_bench on
+# the local server, created and migrated on first use. Smaller run: make bench BENCH_SIZES=10000,100000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sof_bench
+BENCH_SIZES ?= 10000,100000,1000000
+bench: install
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) manage.py bench --create-database --sizes $(BENCH_SIZES)
+
 # Regenerate the pinned lock from pyproject.toml's ranges.
 lock:
 	rm -rf /tmp/sof-lock && $(PYTHON) -m venv /tmp/sof-lock

@@ -1,0 +1,615 @@
+"""The benchmark behind `make bench` (`manage.py bench`; results in docs/benchmarks.md).
+
+For each size (10k, 100k, 1M cases by default) it generates the data (sof/load_data.py, --replace), then
+measures what users and jobs do, each against its floor — the same work written by hand in SQL:
+
+- pages, through Django's test Client as a logged-in user (middleware, view, template: the whole request):
+  'Mine sager' (a consultant of the large municipality 1), the booker queue (a booker of municipality 1),
+  the case page (the consultant's open case with the longest timeline) and the milestone report page (the
+  leader of municipality 1, default period: the last twelve months); median and p95 over repeated requests
+  after a warm-up, and the number of queries of one request;
+- the milestone figures of formats.md §2 over *all* cases (`milestone_report`, the national comparison);
+- the deadline sweep over all open cases: the first run (creates every alert) and a second run (nothing
+  changed, so nothing may be written);
+- the import of a 10,000-row sheet (`import_cases`), last, because it adds cases.
+
+Ratios: measured time ÷ floor time (medians), and growth: the p95 (or the single run) at the largest size ÷
+at the smallest. Timings are wall-clock on a shared machine: read the ratios and the growth, not the
+third digit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import os
+import platform
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from cases.models import Case, Employer
+from sof.load_data import cpr_for, delete_case_data, generate_load_data
+
+TARGET_PAGE_P95_MS = 100
+TARGET_REPORT_P95_MS = 1000
+TARGET_REPORT_FLOOR_RATIO = 2.0
+TARGET_SWEEP_SECONDS_PER_200K_OPEN = 30
+IMPORT_ROWS = 10_000
+
+
+@dataclass
+class Measure:
+    name: str
+    size: int
+    timings: list[float] = field(default_factory=list)  # seconds
+    queries: int | None = None
+    floor: list[float] = field(default_factory=list)
+    note: str = ""
+    target: str = ""
+    met: bool | None = None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.timings) if self.timings else None
+
+    @property
+    def p95(self) -> float | None:
+        if not self.timings:
+            return None
+        ordered = sorted(self.timings)
+        return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered) + 0.5) - 1))]
+
+    @property
+    def floor_median(self) -> float | None:
+        return statistics.median(self.floor) if self.floor else None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.median is None or not self.floor_median:
+            return None
+        return self.median / self.floor_median
+
+
+def size_plan(size: int) -> dict:
+    """Municipalities and years for a total: 2 years of cases, one municipality per 10,000 cases (at most
+    the 98 of Denmark); municipality 1 (where the benchmark logs in) takes three times the average share."""
+    return {"municipalities": min(98, max(1, size // 10_000)), "years": 2.0, "cases": size}
+
+
+def _time(function: Callable[[], object], repeat: int, warmup: int = 2) -> list[float]:
+    for _ in range(warmup):
+        function()
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def _sql(statement: str, params: list | tuple = ()) -> Callable[[], list]:
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+
+    return run
+
+
+def _sqls(*statements: tuple[str, list | tuple]) -> Callable[[], None]:
+    def run():
+        with connection.cursor() as cursor:
+            for statement, params in statements:
+                cursor.execute(statement, params)
+                cursor.fetchall()
+
+    return run
+
+
+# --- Floors: the same reads, written by hand ---------------------------------------------------------------
+
+
+def _median_sql(expression: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {expression})"
+    return "NULL"  # SQLite has no median aggregate (the smoke test only needs the statement to run)
+
+
+def _days(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+def _plus_days(column: str, days: int) -> str:
+    if connection.vendor == "postgresql":
+        return f"({column} + {days})"
+    return f"date({column}, '+{days} days')"
+
+
+def figures_floor(visible_where: str, visible_params: list, start: dt.date, end: dt.date) -> list:
+    """formats.md §2's four figures in hand-written SQL (3 statements): the floor of the report."""
+    cases = (
+        "SELECT c.id, c.first_absence_day, c.employer_id, c.category, c.closed_on, c.closing_reason_id "
+        "FROM cases_case c LEFT JOIN visitation_closingreason r ON r.id = c.closing_reason_id "
+        f"WHERE (r.excluded_from_figures IS NULL OR NOT r.excluded_from_figures) AND ({visible_where})"
+    )
+    first_meeting = f"""
+        WITH v AS ({cases}),
+        f AS (
+            SELECT v.id, v.first_absence_day,
+              (SELECT held_on FROM cases_conversation x WHERE x.case_id = v.id
+                 ORDER BY held_on, id LIMIT 1) AS held,
+              (SELECT place = 'arbejdsplads' AND employer_took_part FROM cases_conversation x
+                 WHERE x.case_id = v.id ORDER BY held_on, id LIMIT 1) AS at_workplace,
+              EXISTS (SELECT 1 FROM cases_caseexception e
+                      JOIN visitation_exceptionreason er ON er.id = e.reason_id
+                      WHERE e.case_id = v.id AND e.status = 'approved' AND er.exempts_from_workplace_target)
+                AS exempted
+            FROM v WHERE v.employer_id IS NOT NULL AND v.category IN (2, 3)
+        )
+        SELECT COUNT(*), SUM(CASE WHEN at_workplace THEN 1 ELSE 0 END),
+               SUM(CASE WHEN NOT exempted THEN 1 ELSE 0 END),
+               SUM(CASE WHEN at_workplace AND NOT exempted THEN 1 ELSE 0 END),
+               SUM(CASE WHEN held <= {_plus_days("first_absence_day", 55)} THEN 1 ELSE 0 END)
+        FROM f WHERE held BETWEEN %s AND %s"""
+    week13 = f"""
+        WITH v AS ({cases})
+        SELECT COUNT(*), SUM(CASE WHEN (SELECT MIN(m.started_on) FROM cases_measure m
+                 JOIN visitation_measuretype t ON t.id = m.type_id AND t.counts_for_week_13
+                 WHERE m.case_id = v.id) <= {_plus_days("v.first_absence_day", 90)} THEN 1 ELSE 0 END)
+        FROM v WHERE {_plus_days("v.first_absence_day", 90)} BETWEEN %s AND %s
+          AND (v.closed_on IS NULL OR v.closed_on > {_plus_days("v.first_absence_day", 55)})"""
+    length = _days("v.closed_on", "v.first_absence_day") + " + 1"
+    duration = f"""
+        WITH v AS ({cases})
+        SELECT r.code, COUNT(*), MAX(CASE WHEN r.counts_as_return_to_work THEN 1 ELSE 0 END),
+               {_median_sql(length)}
+        FROM v JOIN visitation_closingreason r ON r.id = v.closing_reason_id
+        WHERE v.closed_on BETWEEN %s AND %s GROUP BY r.code"""
+    exceptions = f"""
+        WITH v AS ({cases})
+        SELECT er.code, COUNT(DISTINCT e.case_id) FROM cases_caseexception e
+        JOIN visitation_exceptionreason er ON er.id = e.reason_id JOIN v ON v.id = e.case_id
+        WHERE e.status = 'approved' AND v.employer_id IS NOT NULL AND v.category IN (2, 3)
+          AND (SELECT held_on FROM cases_conversation x WHERE x.case_id = v.id ORDER BY held_on, id LIMIT 1)
+              BETWEEN %s AND %s
+        GROUP BY er.code"""
+    return [
+        (first_meeting, [*visible_params, start, end]),
+        (week13, [*visible_params, start, end]),
+        (duration, [*visible_params, start, end]),
+        (exceptions, [*visible_params, start, end]),
+    ]
+
+
+# --- The run -----------------------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(
+        self, *, sizes: list[int], repeat: int = 30, log: Callable[[str], None] = print, seed: int = 2017
+    ):
+        self.sizes = sizes
+        self.repeat = repeat
+        self.log = log
+        self.seed = seed
+        self.measures: list[Measure] = []
+        self.generation: dict[int, dict] = {}
+        self.skipped: list[str] = []
+
+    def run(self) -> list[Measure]:
+        old_debug, old_hosts = settings.DEBUG, list(settings.ALLOWED_HOSTS)
+        settings.DEBUG = False  # as in production: no query log kept during timing
+        settings.ALLOWED_HOSTS = [*old_hosts, "testserver"]
+        try:
+            for size in self.sizes:
+                self._size(size)
+        finally:
+            settings.DEBUG, settings.ALLOWED_HOSTS = old_debug, old_hosts
+        return self.measures
+
+    def _add(self, measure: Measure) -> Measure:
+        self.measures.append(measure)
+        median = f"{measure.median * 1000:.1f} ms" if measure.median is not None else "–"
+        ratio = f"×{measure.ratio:.1f}" if measure.ratio else ""
+        self.log(f"  {measure.name}: median {median} {ratio} queries={measure.queries} {measure.note}")
+        return measure
+
+    def _size(self, size: int) -> None:
+        plan = size_plan(size)
+        self.log(f"{size} cases: generating {plan}")
+        delete_case_data()
+        result = generate_load_data(seed=self.seed, **plan)
+        self.generation[size] = {
+            "cases": result.cases,
+            "open": result.open_cases,
+            "persons": result.persons,
+            "rows": result.rows,
+            "seconds": result.seconds,
+            "municipalities": result.municipalities,
+        }
+        self.log(f"  generated {result.cases} cases ({result.open_cases} open), {result.rows} rows in "
+                 f"{result.seconds:.0f} s")  # fmt: skip
+        User = get_user_model()
+        consultant = User.objects.get(username="m001-konsulent1")
+        booker = User.objects.get(username="m001-booker1")
+        leader = User.objects.get(username="m001-leder1")
+        self._sweep(size)  # first: the alerts exist before the pages are measured, as in production
+        self._my_cases(size, consultant)
+        self._queue(size, booker)
+        self._case_page(size, consultant)
+        self._report_page(size, leader)
+        self._national_figures(size)
+        self._import(size)
+
+    # -- pages
+
+    def _page(
+        self, name: str, size: int, user, url: str, floor: Callable[[], object], target_ms: int
+    ) -> None:
+        client = Client()
+        client.force_login(user)
+        response = client.get(url)
+        if response.status_code != 200:
+            self._add(Measure(name, size, note=f"HTTP {response.status_code}: not measured"))
+            return
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        measure = Measure(name, size, queries=len(captured), target=f"p95 ≤ {target_ms} ms")
+        measure.timings = _time(lambda: client.get(url), self.repeat)
+        measure.floor = _time(floor, self.repeat)
+        measure.met = measure.p95 * 1000 <= target_ms
+        self._add(measure)
+
+    def _my_cases(self, size: int, consultant) -> None:
+        floor = _sql(
+            "SELECT c.*, p.*, e.* FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
+            "LEFT JOIN cases_employer e ON e.id = c.employer_id "
+            "WHERE c.consultant_id = %s AND c.status = 'open' "
+            "ORDER BY c.next_deadline_on IS NULL, c.next_deadline_on, c.first_absence_day, c.id",
+            [consultant.pk],
+        )
+        self._page("Mine sager", size, consultant, reverse("cases:my_cases"), floor, TARGET_PAGE_P95_MS)
+
+    def _queue(self, size: int, booker) -> None:
+        try:
+            url = reverse("meetings:queue")
+        except NoReverseMatch:
+            self._add(Measure("Booker queue", size, note="not on main yet: not measured"))
+            return
+        team_id = booker.staff.team_id
+        # The queue's rows: the team's (and unallocated) open cases with an employer, no conversation held and
+        # no meeting planned, by first day of absence (the week-8 deadline).
+        floor = _sql(
+            "SELECT c.*, p.*, e.* FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
+            "JOIN cases_employer e ON e.id = c.employer_id "
+            "WHERE c.status = 'open' AND (c.team_id = %s OR c.team_id IS NULL) "
+            "AND c.first_meeting_planned_on IS NULL AND (c.category IS NULL OR c.category <> 1) "
+            "AND NOT EXISTS (SELECT 1 FROM cases_conversation x WHERE x.case_id = c.id) "
+            "ORDER BY c.first_absence_day, c.id",
+            [team_id],
+        )
+        self._page("Booker queue", size, booker, url, floor, TARGET_PAGE_P95_MS)
+
+    def _case_page(self, size: int, consultant) -> None:
+        case = (
+            Case.objects.filter(consultant=consultant, status=Case.Status.OPEN)
+            .annotate(events_count=Count("events"))
+            .order_by("-events_count", "pk")
+            .first()
+        )
+        if case is None:
+            self._add(Measure("Case page", size, note="no open case: not measured"))
+            return
+        floor = _sqls(
+            ("SELECT c.*, p.*, e.*, r.* FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
+             "LEFT JOIN cases_employer e ON e.id = c.employer_id "
+             "JOIN visitation_ruleset r ON r.id = c.rule_set_id "
+             "WHERE c.uuid = %s", [case.uuid if connection.vendor == "postgresql" else case.uuid.hex]),
+            ("SELECT MIN(decided_on) FROM cases_visitation WHERE case_id = %s", [case.pk]),
+            ("SELECT MIN(held_on), MAX(held_on) FROM cases_conversation WHERE case_id = %s", [case.pk]),
+            ("SELECT MIN(started_on) FROM cases_measure m JOIN visitation_measuretype t ON t.id = m.type_id "
+             "WHERE m.case_id = %s AND t.counts_for_week_13", [case.pk]),
+            ("SELECT first_absence_day, closed_on, employer_id FROM cases_case WHERE person_id = %s "
+             "AND first_absence_day < %s", [case.person_id, case.first_absence_day]),
+            ("SELECT ev.*, u.username FROM cases_caseevent ev LEFT JOIN auth_user u ON u.id = ev.actor_id "
+             "WHERE ev.case_id = %s ORDER BY ev.occurred_at, ev.id", [case.pk]),
+        )  # fmt: skip
+        url = reverse("cases:detail", kwargs={"uuid": case.uuid})
+        self._page("Case page", size, consultant, url, floor, TARGET_PAGE_P95_MS)
+
+    def _report_page(self, size: int, leader) -> None:
+        try:
+            url = reverse("reporting:dashboard")
+        except NoReverseMatch:
+            self._add(Measure("Milestone report page", size, note="not on main yet: not measured"))
+            return
+        department_id = leader.staff.team.department_id
+        today = timezone.localdate()
+        start = today.replace(day=1)
+        for _month in range(11):
+            start = (start - dt.timedelta(days=1)).replace(day=1)
+        statements = figures_floor(
+            "c.team_id IN (SELECT id FROM staff_team WHERE department_id = %s) OR c.team_id IS NULL",
+            [department_id],
+            start,
+            today,
+        )
+        self._page("Milestone report page", size, leader, url, _sqls(*statements), TARGET_REPORT_P95_MS)
+
+    # -- the national figures (formats.md §2 over every case)
+
+    def _national_figures(self, size: int) -> None:
+        try:
+            from reporting.figures import Period, milestone_report
+            from reporting.selectors import report_cases
+        except ImportError:
+            self._add(Measure("Milestone figures, all cases", size, note="not on main yet: not measured"))
+            return
+        today = timezone.localdate()
+        start = today - dt.timedelta(days=365)
+        period = Period(start, today)
+        measure = Measure(
+            "Milestone figures, all cases", size, target=f"≤ {TARGET_REPORT_FLOOR_RATIO:g}× floor"
+        )
+        with CaptureQueriesContext(connection) as captured:
+            milestone_report(report_cases(), period)
+        measure.queries = len(captured)
+        repeat = max(3, self.repeat // 5)
+        measure.timings = _time(lambda: milestone_report(report_cases(), period), repeat, warmup=1)
+        measure.floor = _time(_sqls(*figures_floor("1 = 1", [], start, today)), repeat, warmup=1)
+        measure.met = measure.ratio is not None and measure.ratio <= TARGET_REPORT_FLOOR_RATIO
+        self._add(measure)
+
+    # -- the deadline sweep
+
+    def _sweep(self, size: int) -> None:
+        from cases.services.alerts import deadline_sweep
+
+        open_cases = Case.objects.filter(status=Case.Status.OPEN).count()
+        target_s = TARGET_SWEEP_SECONDS_PER_200K_OPEN * max(open_cases, 1) / 200_000
+        now = timezone.now()
+        first = Measure("Deadline sweep, first run", size, note="")
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            result = deadline_sweep(now=now)
+            first.timings = [time.perf_counter() - started]
+        first.queries = len(captured)
+        first.note = f"{open_cases} open cases; created {result.created} alerts, resolved {result.resolved}"
+        self._add(first)
+        again = Measure(
+            "Deadline sweep, nothing changed",
+            size,
+            target=f"≤ {target_s:.1f} s ({open_cases} open), no writes",
+        )
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            result = deadline_sweep(now=now)
+            again.timings = [time.perf_counter() - started]
+        writes = [q for q in captured if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+        again.queries = len(captured)
+        changed = result.created + result.resolved + result.reopened
+        again.note = (
+            f"{result.signals} signals; created {result.created}, resolved {result.resolved}, "
+            f"reopened {result.reopened}; {len(writes)} writing statements (the run's own record: 2)"
+        )
+        horizon = timezone.localdate(now) + dt.timedelta(days=60)
+        again.floor = _time(
+            _sqls(
+                (
+                    "SELECT c.id, c.consultant_id, c.next_deadline_on, c.next_deadline_kind, t.department_id "
+                    "FROM cases_case c LEFT JOIN staff_team t ON t.id = c.team_id WHERE c.status = 'open' "
+                    "AND c.next_deadline_on <= %s",
+                    [horizon],
+                ),
+                (
+                    "SELECT a.id, a.case_id, a.kind, a.due_on, a.level, a.recipient_id, a.resolved_at "
+                    "FROM cases_alert a JOIN cases_case c ON c.id = a.case_id WHERE c.status = 'open'",
+                    [],
+                ),
+            ),  # fmt: skip
+            3,
+            warmup=1,
+        )
+        again.met = again.timings[0] <= target_s and changed == 0
+        self._add(again)
+
+    # -- the import of a 10,000-row sheet
+
+    def _import_sheet(self, rows: int) -> str:
+        rng = random.Random(self.seed)
+        today = timezone.localdate()
+        employers = list(Employer.objects.order_by("pk").values_list("cvr", "name")[:500])
+        consultants = list(
+            get_user_model()
+            .objects.filter(username__regex=r"^m001-konsulent\d+$")
+            .values_list("username", flat=True)
+        )
+        handle = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8", newline="")
+        with handle:
+            writer = csv.writer(handle)
+            writer.writerow(
+                ["cpr", "cvr", "arbejdsgiver", "foerste_fravaersdag", "modtaget", "kategori", "konsulent",
+                 "foerste_samtale", "samtale_sted", "arbejdsgiver_deltog", "undtagelse",
+                 "virksomhedsrettet_start", "virksomhedsrettet_type", "slutdato", "afslutningsaarsag"]
+            )  # fmt: skip
+            for number in range(rows):
+                digits, _birth, _female = cpr_for(40_000_000 + number)  # far beyond the generated people
+                first_day = today - dt.timedelta(days=rng.randint(100, 700))
+                cvr, name = rng.choice(employers) if employers else ("", "")
+                held = first_day + dt.timedelta(days=rng.randint(30, 60))
+                measure = rng.random() < 0.4
+                closed = rng.random() < 0.7
+                writer.writerow(
+                    [f"{digits[:6]}-{digits[6:]}", cvr, name, first_day.isoformat(),
+                     (first_day + dt.timedelta(days=21)).isoformat(), 2,
+                     rng.choice(consultants) if consultants else "", held.isoformat(),
+                     rng.choice(["arbejdsplads", "arbejdsplads", "jobcenter", "telefon"]),
+                     rng.choice(["ja", "nej"]), "",
+                     (first_day + dt.timedelta(days=80)).isoformat() if measure else "",
+                     "delvis_raskmelding" if measure else "",
+                     (first_day + dt.timedelta(days=95)).isoformat() if closed else "",
+                     "rask_eget_job" if closed else ""]
+                )  # fmt: skip
+        return handle.name
+
+    def _import(self, size: int) -> None:
+        rows = IMPORT_ROWS if size >= IMPORT_ROWS else max(10, size // 10)
+        path = self._import_sheet(rows)
+        measure = Measure(f"Import of a {rows:,}-row sheet".replace(",", "."), size)
+        try:
+            output = io.StringIO()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                call_command("import_cases", path, stdout=output, stderr=output)
+                measure.timings = [time.perf_counter() - started]
+            measure.queries = len(captured)
+            measure.note = output.getvalue().strip().splitlines()[-1] if output.getvalue().strip() else ""
+        except (Exception, SystemExit) as error:  # a failed import is reported, not fatal to the run
+            measure.note = f"failed: {type(error).__name__}: {str(error)[:200]}"
+            self._add(measure)
+            return
+        finally:
+            os.unlink(path)
+        # The floor: the same number of cases (persons, cases, visitations, conversations, measures, events)
+        # written in bulk by the load generator (COPY), rolled back.
+        started = time.perf_counter()
+        with contextlib.suppress(_Rollback), transaction.atomic():
+            generate_load_data(municipalities=1, years=2.0, cases=rows, seed=self.seed + 1)
+            raise _Rollback
+        measure.floor = [time.perf_counter() - started]
+        self._add(measure)
+
+
+class _Rollback(Exception):
+    pass
+
+
+# --- The report ------------------------------------------------------------------------------------------
+
+
+def machine_description() -> dict[str, str]:
+    memory = ""
+    with contextlib.suppress(OSError), open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    cpu = ""
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    database = connection.vendor
+    with contextlib.suppress(Exception), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT version()")
+            database = cursor.fetchone()[0].split(" on ")[0]
+    load = ""
+    with contextlib.suppress(OSError):
+        load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+    commit = ""
+    with contextlib.suppress(Exception):
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    return {
+        "CPU cores (nproc)": str(os.cpu_count()),
+        "CPU": cpu,
+        "RAM": memory,
+        "database": database,
+        "Python": platform.python_version(),
+        "load average at the end (1, 5, 15 min)": load,
+        "commit": commit,
+    }
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds >= 10:
+        return f"{seconds:.1f} s"
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _size_label(size: int) -> str:
+    if size >= 1_000_000 and size % 1_000_000 == 0:
+        return f"{size // 1_000_000}M"
+    if size >= 1000 and size % 1000 == 0:
+        return f"{size // 1000}k"
+    return str(size)
+
+
+def markdown(bench: Bench, *, command: str, started: dt.datetime, finished: dt.datetime) -> str:
+    lines = [
+        f"Run {started:%Y-%m-%d %H:%M}–{finished:%H:%M} ({timezone.get_current_timezone_name()}), command: "
+        f"`{command}`",
+        "",
+        "| machine | |",
+        "|---|---|",
+    ]
+    lines += [f"| {key} | {value} |" for key, value in machine_description().items()]
+    lines += [
+        "",
+        "| size | municipalities | cases | open | persons | rows written | generation |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for size, info in bench.generation.items():
+        lines.append(
+            f"| {_size_label(size)} | {info['municipalities']} | {info['cases']:,} | {info['open']:,} | "
+            f"{info['persons']:,} | {info['rows']:,} | {info['seconds']:.0f} s |".replace(",", ".")
+        )
+    lines += [
+        "",
+        "| measure | size | median | p95 | queries | SQL floor (median) | ratio | target | met | notes |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in bench.measures:
+        met = {True: "yes", False: "**no**", None: "–"}[m.met]
+        ratio = f"{m.ratio:.1f}×" if m.ratio else "–"
+        p95 = _ms(m.p95) if len(m.timings) > 1 else "–"
+        queries = "–" if m.queries is None else str(m.queries)
+        lines.append(
+            f"| {m.name} | {_size_label(m.size)} | {_ms(m.median)} | {p95} | {queries} "
+            f"| {_ms(m.floor_median)} | {ratio} | {m.target or '–'} | {met} | {m.note} |"
+        )
+    if len(bench.sizes) > 1:
+        small, large = min(bench.sizes), max(bench.sizes)
+        lines += [
+            "",
+            f"Growth {_size_label(small)} → {_size_label(large)} (cases ×{large / small:g}): p95 (or the "
+            "single run) at the largest size ÷ at the smallest; queries at both sizes.",
+            "",
+            f"| measure | {_size_label(small)} | {_size_label(large)} | growth "
+            f"| queries {_size_label(small)} → {_size_label(large)} |",
+            "|---|---|---|---|---|",
+        ]
+        by_key = {(m.name, m.size): m for m in bench.measures}
+        for name in dict.fromkeys(m.name for m in bench.measures):
+            a, b = by_key.get((name, small)), by_key.get((name, large))
+            if not a or not b or not a.timings or not b.timings:
+                continue
+            pa = a.p95 if len(a.timings) > 1 else a.timings[0]
+            pb = b.p95 if len(b.timings) > 1 else b.timings[0]
+            lines.append(f"| {name} | {_ms(pa)} | {_ms(pb)} | ×{pb / pa:.1f} | {a.queries} → {b.queries} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,31 @@
+"""`manage.py bench` at a tiny size: every measure runs and the Markdown table is written (the real sizes
+run with `make bench`, never in the test suite)."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+
+@pytest.mark.django_db
+def test_bench_at_a_tiny_size_measures_everything_and_writes_the_table(tmp_path):
+    output = tmp_path / "benchmarks.md"
+    output.write_text("# Benchmarks\n\nHand-written analysis stays.\n\n<!-- bench:results:start -->\nold\n"
+                      "<!-- bench:results:end -->\n\nMore text.\n")  # fmt: skip
+    call_command("bench", "--sizes", "150", "--repeat", "2", "--output", str(output))
+
+    text = output.read_text()
+    assert "Hand-written analysis stays." in text and "More text." in text and "\nold\n" not in text
+    assert "| CPU cores (nproc) |" in text
+    for name in ["Mine sager", "Case page", "Deadline sweep, nothing changed", "Import of a 15-row sheet"]:
+        row = next(line for line in text.splitlines() if line.startswith(f"| {name} | 150 |"))
+        assert "not measured" not in row and "failed" not in row and "HTTP" not in row, row
+    sweep = next(line for line in text.splitlines() if line.startswith("| Deadline sweep, nothing changed"))
+    assert "created 0, resolved 0, reopened 0" in sweep
+    assert "imported=15 created=15" in text
+
+
+@pytest.mark.django_db
+def test_bench_refuses_a_database_not_named_for_benchmarks(settings, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "NAME", "sof_production")
+    with pytest.raises(CommandError, match="replaces every case"):
+        call_command("bench", "--sizes", "10", "--output", "")
