@@ -110,6 +110,20 @@ class Period:
         return (self.start, self.end)
 
 
+# More rows than any selection can hold: the LIMIT only stops PostgreSQL from flattening the subquery.
+_NO_LIMIT = 2**62
+
+
+def _fenced(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The queryset sliced, so that aggregating over it reads it as a subquery that PostgreSQL cannot pull up.
+
+    Django aggregates over annotations by wrapping the annotated query in a subquery; PostgreSQL flattens that
+    subquery and then evaluates each correlated subquery (the first conversation, the first measure) once for
+    every FILTER that mentions it: 5 counts × 13 periods × 3 subqueries per case, minutes at 100,000 cases. A
+    subquery with a LIMIT is never flattened, so each case's subqueries run once (docs/benchmarks.md)."""
+    return cases[:_NO_LIMIT]
+
+
 def share(numerator: int, denominator: int) -> float | None:
     """A fraction rounded half up to 4 decimals; None when there is nothing to divide by (shown as "–")."""
     if not denominator:
@@ -174,7 +188,7 @@ def workplace_figures(
     aggregates = _first_meeting_counts("", Q())
     for index, month in enumerate(months):
         aggregates |= _first_meeting_counts(f"m{index}_", Q(first_conversation_on__range=month.as_range()))
-    counts = denominator.aggregate(**aggregates)
+    counts = _fenced(denominator).aggregate(**aggregates)
     exceptions = (
         CaseException.objects.filter(case__in=denominator.values("pk"), status=CaseException.Status.APPROVED)
         .values("reason__code")
@@ -249,7 +263,7 @@ def week13_figures(
         within = Q(first_absence_day__range=month.shifted_back(END_OF_WEEK_13))
         aggregates[f"m{index}_denominator"] = Count("pk", filter=within)
         aggregates[f"m{index}_numerator"] = Count("pk", filter=within & MEASURE_BY_WEEK_13)
-    counts = week13_cases(cases, period).aggregate(**aggregates)
+    counts = _fenced(week13_cases(cases, period)).aggregate(**aggregates)
     figure = {
         "numerator": counts["numerator"],
         "denominator": counts["denominator"],

@@ -295,17 +295,19 @@ class Bench:
         except NoReverseMatch:
             self._add(Measure("Booker queue", size, note="not on main yet: not measured"))
             return
-        team_id = booker.staff.team_id
-        # The queue's rows: the team's (and unallocated) open cases with an employer, no conversation held and
-        # no meeting planned, by first day of absence (the week-8 deadline).
+        # The queue's rows as meetings.selectors.booking_queue_cases reads them: open category 2/3 cases with
+        # an employer, no booked or held meeting and no conversation, with their count of contact attempts.
+        # Like the page, not limited to the booker's team (see docs/benchmarks.md).
         floor = _sql(
-            "SELECT c.*, p.*, e.* FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
-            "JOIN cases_employer e ON e.id = c.employer_id "
-            "WHERE c.status = 'open' AND (c.team_id = %s OR c.team_id IS NULL) "
-            "AND c.first_meeting_planned_on IS NULL AND (c.category IS NULL OR c.category <> 1) "
+            "SELECT c.*, p.*, e.*, u.username, r.name, (SELECT COUNT(*) FROM meetings_contactattempt a "
+            "WHERE a.case_id = c.id) FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
+            "JOIN cases_employer e ON e.id = c.employer_id LEFT JOIN auth_user u ON u.id = c.consultant_id "
+            "JOIN visitation_ruleset r ON r.id = c.rule_set_id "
+            "WHERE c.status = 'open' AND c.category IN (2, 3) "
+            "AND NOT EXISTS (SELECT 1 FROM meetings_meeting m WHERE m.case_id = c.id "
+            "AND m.status IN ('booked', 'held')) "
             "AND NOT EXISTS (SELECT 1 FROM cases_conversation x WHERE x.case_id = c.id) "
-            "ORDER BY c.first_absence_day, c.id",
-            [team_id],
+            "ORDER BY c.first_absence_day, c.received_on, c.id",
         )
         self._page("Booker queue", size, booker, url, floor, TARGET_PAGE_P95_MS)
 

@@ -86,6 +86,10 @@ else:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the report's aggregates are costed high enough to trigger PostgreSQL's JIT compiler, which
+    # then spent seconds compiling what runs in milliseconds (docs/benchmarks.md, milestone report page).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 INSTALLED_APPS = [

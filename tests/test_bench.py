@@ -16,7 +16,15 @@ def test_bench_at_a_tiny_size_measures_everything_and_writes_the_table(tmp_path)
     text = output.read_text()
     assert "Hand-written analysis stays." in text and "More text." in text and "\nold\n" not in text
     assert "| CPU cores (nproc) |" in text
-    for name in ["Mine sager", "Case page", "Deadline sweep, nothing changed", "Import of a 15-row sheet"]:
+    for name in [
+        "Mine sager",
+        "Booker queue",
+        "Case page",
+        "Milestone report page",
+        "Milestone figures, all cases",
+        "Deadline sweep, nothing changed",
+        "Import of a 15-row sheet",
+    ]:
         row = next(line for line in text.splitlines() if line.startswith(f"| {name} | 150 |"))
         assert "not measured" not in row and "failed" not in row and "HTTP" not in row, row
     sweep = next(line for line in text.splitlines() if line.startswith("| Deadline sweep, nothing changed"))
