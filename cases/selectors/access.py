@@ -83,8 +83,8 @@ def _casework_q(user) -> Q | None:
     if Role.LEADER in roles:
         add(Q(team__isnull=True))
         if department_id is not None:
-            # team_id IN (the department's teams), not a join on the team: PostgreSQL filters on the case's own
-            # column instead of joining every case in the country to its team (docs/benchmarks.md).
+            # team_id IN (the department's teams), not a join on the team: PostgreSQL filters on the case's
+            # own column instead of joining every case in the country to its team (docs/benchmarks.md).
             add(Q(team_id__in=Team.objects.filter(department_id=department_id).values("pk")))
     return q
 
