@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Sager")
+
+    def ready(self):
+        # The staff pages' demand and caseload columns come from case data; staff may not import cases.
+        from cases.selectors.staffing import new_category_2_3_cases_by_month, open_cases_by_consultant
+        from staff import hooks
+
+        hooks.first_meeting_demand_register(new_category_2_3_cases_by_month)
+        hooks.caseload_register(open_cases_by_consultant)

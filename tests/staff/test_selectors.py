@@ -183,7 +183,7 @@ def case_data_hooked_in():
     hooks.caseload_unregister(open_cases)
 
 
-def test_without_case_data_hooked_in_there_is_no_demand_or_caseload(team, leader):
+def test_without_case_data_hooked_in_there_is_no_demand_or_caseload(team, leader, no_case_data_hooked_in):
     CompetencePlanFactory(staff_member=consultant_in(team))
     programme = selectors.conversion_programme(
         municipality=team.department.municipality, leader=leader, today=datetime.date(2017, 11, 15)

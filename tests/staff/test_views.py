@@ -73,8 +73,9 @@ def test_programme_page_query_budget(client, team, leader, django_assert_num_que
         QualificationFactory(staff_member=plan.staff_member)
     client.force_login(leader)
     # session, user, roles; leader's municipality; consultants (+ plans joined); their qualifications;
-    # targets; staff the leader leads; their items.
-    with django_assert_num_queries(9):
+    # targets; new category 2/3 cases by month (cases app); staff the leader leads; their items; open cases
+    # per consultant (cases app).
+    with django_assert_num_queries(11):
         response = client.get(reverse("staff:programme"))
     assert response.status_code == 200
 
@@ -206,7 +207,9 @@ def test_the_person_cannot_edit_their_own_items(client, consultant):
     assert client.get(edit_url).status_code == 403
 
 
-def test_programme_page_shows_demand_and_caseload_only_when_the_case_data_is_hooked_in(client, team, leader):
+def test_programme_page_shows_demand_and_caseload_only_when_the_case_data_is_hooked_in(
+    client, team, leader, no_case_data_hooked_in
+):
     ConversionTargetFactory(municipality=team.department.municipality, due_on=datetime.date(2017, 11, 1))
     member = StaffMemberFactory(user__roles=[Role.CONSULTANT], team=team, caseload_target=45)
     CompetencePlanFactory(staff_member=member)
