@@ -18,7 +18,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 from django.utils.translation import gettext_lazy as _
@@ -144,6 +144,9 @@ def is_bank_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _bank_closing_days(day.year)
 
 
+# Memoised: the deadline sweep asks this for every open case (tens of thousands of rows sharing a few hundred
+# due dates); the answer depends only on the date and the holiday calendar (docs/benchmarks.md).
+@lru_cache(maxsize=65_536)
 def last_working_day_before(day: dt.date, *, inclusive: bool = True) -> dt.date:
     """The last working day on or before `day` (strictly before when `inclusive=False`).
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from smtplib import SMTPException
 
 from django.conf import settings
@@ -58,6 +59,7 @@ Level = Alert.Level
 # --- Working days (the holiday calendar is the rulebook's: visitation.deadlines.is_working_day)
 
 
+@lru_cache(maxsize=65_536)  # pure; the sweep asks it for every open case (docs/benchmarks.md)
 def working_days_before(day: dt.date, count: int) -> dt.date:
     """The `count`-th working day before `day` (the day itself not counted)."""
     for _step in range(count):

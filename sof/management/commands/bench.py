@@ -44,6 +44,9 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (after warm-up)")
         parser.add_argument("--seed", type=int, default=2017)
         parser.add_argument(
+            "--import-rows", type=int, default=10_000, help="rows of the imported sheet (at the largest size)"
+        )
+        parser.add_argument(
             "--output", default="docs/benchmarks.md", help="Markdown file to update ('' = none)"
         )
         parser.add_argument(
@@ -52,7 +55,7 @@ class Command(BaseCommand):
             help="create the PostgreSQL database and migrate it first",
         )
 
-    def handle(self, *args, sizes, repeat, seed, output, create_database, **options):
+    def handle(self, *args, sizes, repeat, seed, output, create_database, import_rows, **options):
         name = str(connection.settings_dict["NAME"])
         if not re.search(r"bench|test|memorydb", Path(name).name):
             raise CommandError(
@@ -70,7 +73,9 @@ class Command(BaseCommand):
         if not size_list or min(size_list) < 1:
             raise CommandError("--sizes needs positive case counts")
         started = timezone.localtime()
-        bench = Bench(sizes=size_list, repeat=repeat, seed=seed, log=self.stdout.write)
+        bench = Bench(
+            sizes=size_list, repeat=repeat, seed=seed, log=self.stdout.write, import_rows=import_rows
+        )
         bench.run()
         command = "manage.py bench " + shlex.join(sys.argv[2:]) if "bench" in sys.argv[1:2] else "make bench"
         table = markdown(bench, command=command, started=started, finished=timezone.localtime())
