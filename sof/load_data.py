@@ -926,6 +926,9 @@ def delete_case_data() -> None:
                           CaseException, Alert, Case, Person, Employer]
             )  # fmt: skip
             with connection.cursor() as cursor:
+                # Deferred foreign-key checks of rows written earlier in the same transaction (a test) would
+                # make TRUNCATE refuse ("pending trigger events"): run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {tables} CASCADE")
         else:
             for model in [Alert, CaseEvent, Assignment, Visitation, Conversation, GradualReturnStep, Measure,
