@@ -934,12 +934,19 @@ def delete_case_data() -> None:
             for model in [Alert, CaseEvent, Assignment, Visitation, Conversation, GradualReturnStep, Measure,
                           Offer, CaseException, Case, Person, Employer]:  # fmt: skip
                 model.objects.all().delete()
-        users = get_user_model().objects.filter(staff__team__department__municipality__in=generated)
-        StaffMember.objects.filter(user__in=list(users.values_list("pk", flat=True))).delete()
-        get_user_model().objects.filter(username__regex=r"^m\d{3}-").delete()
-        Team.objects.filter(department__municipality__in=generated).delete()
-        Department.objects.filter(municipality__in=generated).delete()
-        generated.delete()
+        # The generated logins are retired, not deleted: the audit log (append-only) keeps referring to them.
+        # Renaming frees the usernames, team slugs and municipality names for the next run.
+        User = get_user_model()
+        for user in User.objects.filter(username__regex=r"^m\d{3}-"):
+            User.objects.filter(pk=user.pk).update(
+                username=f"retired{user.pk}-{user.username}"[:150], is_active=False
+            )
+        for team in Team.objects.filter(department__municipality__in=generated):
+            Team.objects.filter(pk=team.pk).update(slug=f"retired{team.pk}-{team.slug}"[:50])
+        for municipality in generated:
+            Municipality.objects.filter(pk=municipality.pk).update(
+                name=f"Tidligere {municipality.name.lower()}"
+            )
 
 
 __all__ = ["LoadGenerator", "LoadResult", "generate_load_data", "delete_case_data", "cpr_for", "cvr_for"]

@@ -11,7 +11,8 @@ def test_bench_at_a_tiny_size_measures_everything_and_writes_the_table(tmp_path)
     output = tmp_path / "benchmarks.md"
     output.write_text("# Benchmarks\n\nHand-written analysis stays.\n\n<!-- bench:results:start -->\nold\n"
                       "<!-- bench:results:end -->\n\nMore text.\n")  # fmt: skip
-    call_command("bench", "--sizes", "150", "--repeat", "2", "--output", str(output))
+    # Two sizes: the second replaces the first one's data (and its logins, which the audit log keeps).
+    call_command("bench", "--sizes", "60,150", "--repeat", "2", "--output", str(output))
 
     text = output.read_text()
     assert "Hand-written analysis stays." in text and "More text." in text and "\nold\n" not in text
@@ -30,6 +31,7 @@ def test_bench_at_a_tiny_size_measures_everything_and_writes_the_table(tmp_path)
     sweep = next(line for line in text.splitlines() if line.startswith("| Deadline sweep, nothing changed"))
     assert "created 0, resolved 0, reopened 0" in sweep
     assert "imported=15 created=15" in text
+    assert "Growth 60 → 150" in text
 
 
 @pytest.mark.django_db
