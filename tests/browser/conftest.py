@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from staff.roles import Role
 from tests.factories import StaffMemberFactory
@@ -16,6 +16,10 @@ from tests.factories import StaffMemberFactory
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the test itself
 # (fixtures, assertions) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Assertions wait as long as actions do: on a loaded 2-core CI machine an htmx round trip can exceed
+# Playwright's default 5 s (a journey failed that way once while a benchmark shared the machine).
+expect.set_options(timeout=15_000)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
@@ -59,7 +63,7 @@ def page(browser, live_server, request):
     context = browser.new_context(
         base_url=live_server.url, locale="da-DK", viewport={"width": 1280, "height": 900}
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
     report = getattr(request.node, "report_call", None)
