@@ -56,12 +56,28 @@ def password():
     return PASSWORD
 
 
-@pytest.fixture
-def rulebook(transactional_db):
-    """Transactional (browser) tests flush what data migrations seeded; this puts the rulebook back."""
+# What the data migrations seed. A transactional test (browser, concurrency) ends with a flush that empties every
+# table, so each one puts this back first; the ordinary tests run before them (pytest-django's order) and keep it.
+MIGRATION_SEEDS = [
+    ("staff.migrations.0002_role_groups", "create_role_groups"),
+    ("staff.migrations.0004_seed_competence_catalogue", "seed"),
+    ("visitation.migrations.0002_seed_rulebook", "seed"),
+    ("visitation.migrations.0003_legal_sources", "seed_2025_sources"),
+    ("reporting.migrations.0002_seed_herning_milestones", "seed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_in_transactional_tests(request):
+    if "transactional_db" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
     from importlib import import_module
 
     from django.apps import apps
 
-    import_module("visitation.migrations.0002_seed_rulebook").seed(apps, None)
-    import_module("visitation.migrations.0003_legal_sources").seed_2025_sources(apps, None)
+    from staff.services import role_permissions_grant
+
+    for module, function in MIGRATION_SEEDS:
+        getattr(import_module(module), function)(apps, None)
+    role_permissions_grant()

@@ -10,7 +10,7 @@ from staff.roles import Role
 from tests.factories import EmployerFactory, StaffMemberFactory
 
 
-def test_register_a_case_and_find_it_in_mine_sager(page, log_in, rulebook, team, live_consultant):
+def test_register_a_case_and_find_it_in_mine_sager(page, log_in, team, live_consultant):
     live_consultant.first_name, live_consultant.last_name = "Alice", "Andersen"
     live_consultant.save()
     StaffMemberFactory(user__username="lars", user__roles=[Role.LEADER], team=team)
@@ -45,7 +45,7 @@ def test_register_a_case_and_find_it_in_mine_sager(page, log_in, rulebook, team,
     expect(page.get_by_text("Sagen er tildelt Alice Andersen.")).to_be_visible()
 
 
-def test_bad_input_is_shown_on_the_field(page, log_in, rulebook, team):
+def test_bad_input_is_shown_on_the_field(page, log_in, team):
     StaffMemberFactory(user__username="bente", user__roles=[Role.BOOKER], team=team)
     log_in("bente")
     page.goto("/sager/opret/")

@@ -12,7 +12,7 @@ from tests.factories import DepartmentFactory, StaffMemberFactory, TeamFactory
 from tests.reporting.factories import CaseFactory, ConversationFactory
 
 
-def test_leader_filters_by_team_and_drills_down_to_a_case(page, log_in, rulebook):
+def test_leader_filters_by_team_and_drills_down_to_a_case(page, log_in):
     department = DepartmentFactory()
     north = TeamFactory(name="Team Nord", slug="nord", department=department)
     south = TeamFactory(name="Team Syd", slug="syd", department=department)

@@ -25,7 +25,7 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
 @pytest.mark.skipif(not POSTGRESQL, reason="row locking and concurrent inserts need PostgreSQL")
-def test_two_concurrent_sweeps_create_each_alert_once(transactional_db, rulebook, consultant, leader):
+def test_two_concurrent_sweeps_create_each_alert_once(transactional_db, consultant, leader):
     for n in range(30):
         AlertCaseFactory(
             consultant=consultant,
@@ -81,7 +81,7 @@ def wait_for(condition, timeout=60.0):
 
 
 def test_real_worker_runs_the_sweep_and_delivers_the_morning_digest(
-    transactional_db, rulebook, consultant, test_queue
+    transactional_db, consultant, test_queue
 ):
     from celery.contrib.testing.worker import start_worker
 

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(
         30,
     ],  # the same slot (the unique constraint would catch it too); overlapping slots (only the lock does)
 )
-def test_two_simultaneous_bookings_of_the_same_slot_leave_exactly_one(rulebook, team, booker, minutes_apart):
+def test_two_simultaneous_bookings_of_the_same_slot_leave_exactly_one(team, booker, minutes_apart):
     consultant = consultant_with_calendar("karen", team=team)
     cases = [CaseFactory(), CaseFactory()]
     start = at(next_weekday(1), 10)
