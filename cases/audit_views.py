@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from cases.selectors.access import _staff_placement, cases_visible_to
+from cases.selectors.access import cases_visible_to, staff_placement
 from staff.audit import audit_entries_for_case, audit_record, audit_sample
 from staff.decorators import role_required
 from staff.models import AuditEntry
@@ -33,7 +33,7 @@ def case_access_log(request, case_uuid):
 @role_required(Role.LEADER)
 def audit_sample_review(request):
     """A fresh random sample of the department's recent log entries on every visit."""
-    _team_id, department_id = _staff_placement(request.user)
+    department_id = staff_placement(request.user).department_id
     entries = audit_sample(department_id=department_id, days=SAMPLE_DAYS, size=SAMPLE_SIZE)
     if department_id is None:
         entries = []  # a leader without a department has nobody's log to review

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.models import Case, Conversation, Employer
-from cases.selectors.access import cases_visible_to
+from cases.selectors.access import visible_filter
 from meetings import slots
 from meetings.geo import distance_km
 from meetings.models import Absence, ConsultantCalendar, ContactAttempt, Meeting
@@ -179,7 +179,8 @@ def booking_queue(*, today: dt.date, user=None) -> list[QueueRow]:
     cases that user may see (cases/selectors/access.py), in the same query."""
     cases = booking_queue_cases()
     if user is not None:
-        cases = cases.filter(pk__in=cases_visible_to(user).values("pk"))
+        visible = visible_filter(user)
+        cases = cases.filter(visible) if visible is not None else cases.none()
     cases = list(cases)
     last_attempts: dict[int, ContactAttempt] = {}
     for attempt in ContactAttempt.objects.filter(case__in=[c.pk for c in cases if c.attempt_count]).order_by(

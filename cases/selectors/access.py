@@ -6,19 +6,21 @@ out); a single case is checked with `case_is_visible_to`; anything showing healt
 
 Who sees which cases (domain.md, roles):
 - consultant: their own cases and their team's;
-- booker: cases waiting for booking (open, category 2/3, with an employer, no first meeting planned), those
-  whose booked first meeting lies ahead, and open cases not yet allocated to a consultant; of those only
-  contact and meeting data — never health information (`can_see_health` is False);
-- leader: the cases of their department (the team's department), plus unallocated cases (no team yet),
+- booker: in their department (and the intake not yet placed in a team), cases waiting for booking (open,
+  category 2/3, with an employer, no first meeting planned), those whose booked first meeting lies ahead, and
+  open cases not yet allocated to a consultant; of those only contact and meeting data — never health
+  information (`can_see_health` is False);
+- leader: the cases of their department (the team's department), plus the intake not yet placed in a team,
   which leaders allocate;
 - administrator: none (setup, not case contents) unless also holding one of the roles above.
 Roles add up: a user with two roles sees the union.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
@@ -31,15 +33,32 @@ User = AbstractBaseUser | AnonymousUser
 BOOKABLE_CATEGORIES = (Category.TWO, Category.THREE)
 
 
-def _staff_placement(user) -> tuple[int | None, int | None]:
-    """(team id, department id) of the user's staff record, read once per user object."""
+@dataclass(frozen=True)
+class Placement:
+    team_id: int | None = None
+    department_id: int | None = None
+    department_team_ids: tuple[int, ...] = ()
+
+
+def staff_placement(user) -> Placement:
+    """The user's team, department and the department's teams, read in one query and kept on the user object.
+    The team ids are a literal list, not a subquery: `team_id IN (1, 2) OR team_id IS NULL` is two index
+    look-ups in PostgreSQL, while `IN (SELECT …)` became a filter over every case in the country
+    (docs/benchmarks.md, report page)."""
     if not hasattr(user, "_sof_placement"):
-        row = (
-            StaffMember.objects.filter(user=user).values_list("team_id", "team__department_id").first()
-            if user.is_authenticated
-            else None
-        )
-        user._sof_placement = row or (None, None)
+        placement = Placement()
+        if user.is_authenticated:
+            own_team = StaffMember.objects.filter(user=user, team=OuterRef("pk"))
+            rows = Team.objects.filter(department__team__members__user=user).values_list(
+                "pk", "department_id", Exists(own_team)
+            )
+            for team_id, department_id, own in rows:
+                placement = Placement(
+                    team_id=team_id if own else placement.team_id,
+                    department_id=department_id,
+                    department_team_ids=(*placement.department_team_ids, team_id),
+                )
+        user._sof_placement = placement
     return user._sof_placement
 
 
@@ -53,10 +72,18 @@ def waiting_for_booking_q() -> Q:
     )
 
 
+def department_q(placement: Placement) -> Q:
+    """The cases of the user's department, and the intake not yet placed in any team."""
+    q = Q(team__isnull=True)
+    if placement.department_team_ids:
+        q |= Q(team_id__in=placement.department_team_ids)
+    return q
+
+
 def booker_share_q(*, today: dt.date) -> Q:
-    """The booker's share (contact and meeting data only): cases waiting for booking, cases whose booked
-    first meeting has not yet taken place (to move or cancel it), and open cases nobody holds yet (the
-    administrative allocator's list, seed 002: Herning)."""
+    """The booker's share (contact and meeting data only), before it is limited to their department: cases
+    waiting for booking, cases whose booked first meeting has not yet taken place (to move or cancel it), and
+    open cases nobody holds yet (the administrative allocator's list, seed 002: Herning)."""
     bookable = Q(status=Case.Status.OPEN, category__in=BOOKABLE_CATEGORIES, employer__isnull=False) & (
         Q(first_meeting_planned_on__isnull=True) | Q(first_meeting_planned_on__gte=today)
     )
@@ -68,8 +95,8 @@ def _casework_q(user) -> Q | None:
     """Cases the user may see in full (health information included): consultant's and leader's share."""
     roles = roles_of(user)
     if not roles & {Role.CONSULTANT, Role.LEADER}:
-        return None  # no query for the staff placement: a booker's queue costs nothing extra
-    team_id, department_id = _staff_placement(user)
+        return None
+    placement = staff_placement(user)
     q = None
 
     def add(condition: Q) -> None:
@@ -78,14 +105,10 @@ def _casework_q(user) -> Q | None:
 
     if Role.CONSULTANT in roles:
         add(Q(consultant=user))
-        if team_id is not None:
-            add(Q(team_id=team_id))
+        if placement.team_id is not None:
+            add(Q(team_id=placement.team_id))
     if Role.LEADER in roles:
-        add(Q(team__isnull=True))
-        if department_id is not None:
-            # team_id IN (the department's teams), not a join on the team: PostgreSQL filters on the case's
-            # own column instead of joining every case in the country to its team (docs/benchmarks.md).
-            add(Q(team_id__in=Team.objects.filter(department_id=department_id).values("pk")))
+        add(department_q(placement))
     return q
 
 
@@ -103,17 +126,21 @@ def cases_for_casework(user: User) -> QuerySet[Case]:
     return Case.objects.none() if q is None else Case.objects.filter(q)
 
 
-def cases_visible_to(user: User) -> QuerySet[Case]:
-    """Every case the user may open, by their roles (see the module docstring)."""
+def visible_filter(user: User) -> Q | None:
+    """Every case the user may open, by their roles (see the module docstring), as a filter on Case; None
+    when the user may open none."""
     if not user.is_authenticated or not user.is_active:
-        return Case.objects.none()
+        return None
     q = _casework_q(user)
     if Role.BOOKER in roles_of(user):
-        share = booker_share_q(today=timezone.localdate())
+        share = booker_share_q(today=timezone.localdate()) & department_q(staff_placement(user))
         q = share if q is None else q | share
-    if q is None:
-        return Case.objects.none()
-    return Case.objects.filter(q)
+    return q
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    q = visible_filter(user)
+    return Case.objects.none() if q is None else Case.objects.filter(q)
 
 
 def case_is_visible_to(user: User, case: Case) -> bool:
@@ -127,17 +154,12 @@ def can_see_health(user: User, case: Case) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     roles = roles_of(user)
-    team_id, department_id = _staff_placement(user)
+    placement = staff_placement(user)
     if Role.CONSULTANT in roles and (
-        case.consultant_id == user.pk or (team_id is not None and case.team_id == team_id)
+        case.consultant_id == user.pk or (placement.team_id is not None and case.team_id == placement.team_id)
     ):
         return True
-    if Role.LEADER in roles:
-        if case.team_id is None:
-            return True
-        if department_id is not None:
-            return Team.objects.filter(pk=case.team_id, department_id=department_id).exists()
-    return False
+    return Role.LEADER in roles and (case.team_id is None or case.team_id in placement.department_team_ids)
 
 
 def sees_contact_data_only(user: User, case: Case) -> bool:

@@ -1,7 +1,7 @@
 """Reads for deadline alerts: what the sweep looks at, and who sees which alert.
 
-Who sees an alert: its recipient; an alert without recipient belongs to the booker queue of the case's team
-(unassigned cases), so every booker of that team sees it (and every booker when the case has no team yet).
+Who sees an alert: its recipient; an alert without recipient belongs to the booker queue (unassigned
+cases), so every booker who may open its case (cases/selectors/access.py: their department's) sees it.
 """
 
 import datetime as dt
@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Alert, AlertDigest, Case, CaseException, Conversation, SweepRun
+from cases.selectors.access import cases_visible_to
 from staff.models import StaffMember
 from staff.roles import Role, roles_of
 
@@ -18,9 +19,8 @@ from staff.roles import Role, roles_of
 def _visible_q(user: AbstractBaseUser) -> Q:
     visible = Q(recipient=user)
     if Role.BOOKER in roles_of(user):
-        team_id = StaffMember.objects.filter(user=user).values_list("team_id", flat=True).first()
-        queue = Q(recipient__isnull=True, case__isnull=False)
-        visible |= queue & (Q(case__team__isnull=True) | Q(case__team_id=team_id))
+        # The team queue's alerts on the cases the booker may open (cases/selectors/access.py).
+        visible |= Q(recipient__isnull=True, case__in=cases_visible_to(user))
     return visible
 
 

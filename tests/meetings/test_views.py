@@ -41,10 +41,10 @@ def test_the_queue_lists_cases_waiting_for_a_first_meeting_most_urgent_first(
         case=held, held_on=today, place="arbejdsplads", recorded_by=karen, minutes="Diagnose: hemmelig"
     )
     client.force_login(booker)
-    # session, user, roles; the queue's cases (employer, person, consultant, rule set, attempt count joined);
-    # flow: meetings booked this week; the audit entries for the cases shown (one insert). Last contact
-    # attempts are not read when no case has any.
-    with django_assert_num_queries(6):
+    # session, user, roles; the booker's department (cases/selectors/access.py); the queue's cases (employer,
+    # person, consultant, rule set, attempt count joined); flow: meetings booked this week; the audit entries
+    # for the cases shown (one insert). Last contact attempts are not read when no case has any.
+    with django_assert_num_queries(7):
         response = client.get(reverse("meetings:queue"))
     html = response.content.decode()
     assert [row.case for row in response.context["rows"]] == [late_intake, urgent, later]

@@ -67,11 +67,21 @@ def test_administrator_who_is_also_leader_sees_the_department(team, own_case, ot
     assert visible(admin_leader) == {own_case}
 
 
-def test_consultant_and_booker_roles_add_up(team, other_team, other_consultant):
+def test_booker_sees_only_their_departments_cases_and_the_unplaced_intake(booker, team, other_team):
+    sister_team = TeamFactory(department=team.department)
+    waiting_in_sister_team = CaseFactory(team=sister_team)
+    waiting_unplaced = CaseFactory(team=None, consultant=None)
+    waiting_in_other_department = CaseFactory(team=other_team)
+    assert visible(booker) == {waiting_in_sister_team, waiting_unplaced}
+    assert waiting_in_other_department.team.department != team.department
+
+
+def test_consultant_and_booker_roles_add_up(team, other_consultant):
     both = StaffMemberFactory(user__roles=[Role.CONSULTANT, Role.BOOKER], team=team).user
+    sister_team = TeamFactory(department=team.department)
     team_case = CaseFactory(team=team, category=1, consultant=other_consultant)
-    waiting_elsewhere = CaseFactory(team=other_team, consultant=other_consultant)
-    CaseFactory(team=other_team, consultant=other_consultant, category=1)  # neither share
+    waiting_elsewhere = CaseFactory(team=sister_team, consultant=other_consultant)
+    CaseFactory(team=sister_team, consultant=other_consultant, category=1)  # neither share
     assert visible(both) == {team_case, waiting_elsewhere}
     assert can_see_health(both, team_case)
     assert not can_see_health(both, waiting_elsewhere)
