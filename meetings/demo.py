@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from meetings import services, slots
 from meetings.models import Absence, ConsultantCalendar
-from meetings.selectors import bookable_consultants, booking_queue, calendars_for, local_tz
+from meetings.selectors import (
+    bookable_consultants,
+    booking_queue,
+    booking_queue_rows,
+    calendars_for,
+    local_tz,
+)
 from staff.roles import Role
 
 FULL_DAY = (dt.time(8, 0), dt.time(15, 30))
@@ -44,7 +50,7 @@ def seed_calendars(rng: random.Random, *, meetings: int = 8) -> tuple[int, int]:
     qualified = list(bookable_consultants(first_meeting_on=today + dt.timedelta(days=1)))
     if not qualified:
         return len(consultants), 0
-    for row in booking_queue(today=today)[:meetings]:
+    for row in booking_queue_rows(booking_queue(today=today)[:meetings]):
         consultant = rng.choice(qualified)
         calendar = calendars_for(
             consultant_ids=[consultant.pk], first_day=today, last_day=today + dt.timedelta(days=21)

@@ -10,13 +10,14 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.models import Case, Conversation, Employer
-from cases.selectors.access import visible_filter
+from cases.selectors.access import department_q, staff_placement, visible_filter
 from meetings import slots
 from meetings.geo import distance_km
 from meetings.models import Absence, ConsultantCalendar, ContactAttempt, Meeting
 from meetings.ranking import Suggestion, rank
 from staff.roles import Role
 from staff.selectors import staff_qualified_for_first_meetings
+from visitation.deadlines import end_of_week
 
 User = get_user_model()
 BOOKING_CATEGORIES = (2, 3)
@@ -145,12 +146,25 @@ def week_view(*, consultants: list, monday: dt.date) -> list[WeekRow]:
 # --- the booker's queue ----------------------------------------------------------------------------------
 
 
+QUEUE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A waiting case as much as ordering and counting the queue needs."""
+
+    case_id: int
+    deadline: dt.date
+    days_left: int
+    intake_late_days: int | None  # None: not yet received / unknown
+
+
 @dataclass
 class QueueRow:
     case: Case
     deadline: dt.date
     days_left: int
-    intake_late_days: int | None  # None: not yet received / unknown
+    intake_late_days: int | None
     attempts: int
     last_attempt: ContactAttempt | None
 
@@ -165,46 +179,56 @@ def booking_queue_cases():
         case=OuterRef("pk"), status__in=[Meeting.Status.BOOKED, Meeting.Status.HELD]
     )
     conversation = Conversation.objects.filter(case=OuterRef("pk"))
-    return (
-        Case.objects.filter(status=Case.Status.OPEN, category__in=BOOKING_CATEGORIES, employer__isnull=False)
-        .filter(~Exists(live_meeting), ~Exists(conversation))
-        .select_related("employer", "consultant", "rule_set", "person")
-        .annotate(attempt_count=Count("contact_attempts"))
-        .order_by("first_absence_day", "received_on", "pk")
-    )
+    return Case.objects.filter(
+        status=Case.Status.OPEN, category__in=BOOKING_CATEGORIES, employer__isnull=False
+    ).filter(~Exists(live_meeting), ~Exists(conversation))
 
 
-def booking_queue(*, today: dt.date, user=None) -> list[QueueRow]:
-    """The booker's queue, most urgent first: by days left to the end of week 8. With a user: only the
-    cases that user may see (cases/selectors/access.py), in the same query."""
+def booking_queue(*, today: dt.date, user=None) -> list[QueueEntry]:
+    """The booker's whole queue, most urgent first: by days left to the end of week 8. Read as plain values
+    (no model objects), so that a municipality's hundreds of waiting cases cost milliseconds; the page shows
+    the rows of one page of it (`booking_queue_rows`). With a user: only the cases that user may see
+    (cases/selectors/access.py), in the same query."""
     cases = booking_queue_cases()
     if user is not None:
         visible = visible_filter(user)
         cases = cases.filter(visible) if visible is not None else cases.none()
-    cases = list(cases)
-    last_attempts: dict[int, ContactAttempt] = {}
-    for attempt in ContactAttempt.objects.filter(case__in=[c.pk for c in cases if c.attempt_count]).order_by(
-        "case_id", "-made_at", "-id"
+    entries = []
+    for case_id, first_absence_day, received_on, week in cases.values_list(
+        "pk", "first_absence_day", "received_on", "rule_set__first_follow_up_week"
     ):
-        last_attempts.setdefault(attempt.case_id, attempt)
-    rows = []
-    for case in cases:
-        deadline = first_meeting_deadline(case)
+        deadline = end_of_week(first_absence_day, week)
         late = None
-        if case.received_on:
-            late = max(0, (case.received_on - intake_deadline(case)).days)
-        rows.append(
-            QueueRow(
-                case=case,
-                deadline=deadline,
-                days_left=(deadline - today).days,
-                intake_late_days=late,
-                attempts=case.attempt_count,
-                last_attempt=last_attempts.get(case.pk),
-            )
+        if received_on:
+            late = max(0, (received_on - end_of_week(first_absence_day, week - 1)).days)
+        entries.append(QueueEntry(case_id, deadline, (deadline - today).days, late))
+    entries.sort(key=lambda entry: (entry.days_left, entry.case_id))
+    return entries
+
+
+def booking_queue_rows(entries: list[QueueEntry]) -> list[QueueRow]:
+    """The full rows of some queue entries (a page): case, person, employer, consultant, contact attempts."""
+    cases = Case.objects.select_related("employer", "consultant", "rule_set", "person").annotate(
+        attempt_count=Count("contact_attempts")
+    )
+    by_id = cases.in_bulk([entry.case_id for entry in entries])
+    last_attempts: dict[int, ContactAttempt] = {}
+    with_attempts = [case_id for case_id, case in by_id.items() if case.attempt_count]
+    attempts = ContactAttempt.objects.filter(case__in=with_attempts).order_by("case_id", "-made_at", "-id")
+    for attempt in attempts:
+        last_attempts.setdefault(attempt.case_id, attempt)
+    return [
+        QueueRow(
+            case=by_id[entry.case_id],
+            deadline=entry.deadline,
+            days_left=entry.days_left,
+            intake_late_days=entry.intake_late_days,
+            attempts=by_id[entry.case_id].attempt_count,
+            last_attempt=last_attempts.get(entry.case_id),
         )
-    rows.sort(key=lambda row: (row.days_left, row.case.pk))
-    return rows
+        for entry in entries
+        if entry.case_id in by_id
+    ]
 
 
 @dataclass
@@ -217,8 +241,9 @@ class Flow:
     late_intake: int
 
 
-def booking_flow(*, rows: list[QueueRow], today: dt.date) -> Flow:
-    """The flow panel: how many wait, how many deadlines hit soon, how many were booked this week."""
+def booking_flow(*, entries: list[QueueEntry], today: dt.date, user=None) -> Flow:
+    """The flow panel: how many wait, how many deadlines hit soon, how many were booked this week (in the
+    user's department, when a user is given)."""
     tz = local_tz()
     monday = slots.monday_of(today)
     week_start = dt.datetime.combine(monday, dt.time.min, tzinfo=tz)
@@ -226,14 +251,16 @@ def booking_flow(*, rows: list[QueueRow], today: dt.date) -> Flow:
         booked_at__gte=week_start,
         booked_at__lt=week_start + dt.timedelta(days=7),
         status__in=[Meeting.Status.BOOKED, Meeting.Status.HELD],
-    ).count()
+    )
+    if user is not None:
+        booked = booked.filter(case__in=Case.objects.filter(department_q(staff_placement(user))))
     return Flow(
-        waiting=len(rows),
-        overdue=sum(1 for row in rows if row.days_left < 0),
-        due_in_7_days=sum(1 for row in rows if 0 <= row.days_left <= 7),
-        due_in_14_days=sum(1 for row in rows if 0 <= row.days_left <= 14),
-        booked_this_week=booked,
-        late_intake=sum(1 for row in rows if row.intake_late_days),
+        waiting=len(entries),
+        overdue=sum(1 for entry in entries if entry.days_left < 0),
+        due_in_7_days=sum(1 for entry in entries if 0 <= entry.days_left <= 7),
+        due_in_14_days=sum(1 for entry in entries if 0 <= entry.days_left <= 14),
+        booked_this_week=booked.count(),
+        late_intake=sum(1 for entry in entries if entry.intake_late_days),
     )
 
 

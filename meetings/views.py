@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,15 +64,18 @@ def _get_meeting_for_user(user, meeting_uuid) -> Meeting:
 @role_required(*BOOKING_ROLES)
 def queue(request):
     today = timezone.localdate()
-    rows = selectors.booking_queue(today=today, user=request.user)
+    entries = selectors.booking_queue(today=today, user=request.user)
+    page = Paginator(entries, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.booking_queue_rows(page.object_list)
     audit_record_many(
         request=request,
         action=AuditEntry.Action.READ,
         object_type="booking_queue",
         cases=[r.case for r in rows],
     )
-    flow = selectors.booking_flow(rows=rows, today=today)
-    return render(request, "meetings/queue.html", {"rows": rows, "flow": flow, "today": today})
+    flow = selectors.booking_flow(entries=entries, today=today, user=request.user)
+    context = {"rows": rows, "page": page, "flow": flow, "today": today}
+    return render(request, "meetings/queue.html", context)
 
 
 @role_required(*BOOKING_ROLES)

@@ -5,6 +5,7 @@ the last week it was observed without returning (still open, or closed for anoth
 dropped.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 AT_RISK_WEEKS = (0, 8, 13, 26, 39, 52)
@@ -20,18 +21,19 @@ class Step:
 
 
 def kaplan_meier(observations: list[tuple[int, bool]]) -> list[Step]:
-    """One step per week with an event or a censoring, starting at week 0 with everyone at risk."""
-    steps = [Step(week=0, survival=1.0, at_risk=len(observations), returned=0, censored=0)]
+    """One step per week with an event or a censoring, starting at week 0 with everyone at risk. Counts
+    each week once (linear in the observations: a department's tens of thousands of cases)."""
+    returned = Counter(week for week, event in observations if event)
+    censored = Counter(week for week, event in observations if not event)
+    at_risk = len(observations)
+    steps = [Step(week=0, survival=1.0, at_risk=at_risk, returned=0, censored=0)]
     survival = 1.0
-    for week in sorted({week for week, _ in observations}):
-        at_risk = sum(1 for w, _ in observations if w >= week)
-        returned = sum(1 for w, event in observations if w == week and event)
-        censored = sum(1 for w, event in observations if w == week and not event)
+    for week in sorted(returned.keys() | censored.keys()):
+        events, dropped = returned[week], censored[week]
         if at_risk:
-            survival *= 1 - returned / at_risk
-        steps.append(
-            Step(week=week, survival=survival, at_risk=at_risk, returned=returned, censored=censored)
-        )
+            survival *= 1 - events / at_risk
+        steps.append(Step(week=week, survival=survival, at_risk=at_risk, returned=events, censored=dropped))
+        at_risk -= events + dropped
     return steps
 
 

@@ -7,6 +7,8 @@ from django.utils import timezone
 from cases.models import Conversation
 from meetings import services
 from meetings.models import Meeting
+from meetings.selectors import QUEUE_PAGE_SIZE
+from staff.models import AuditEntry
 from tests.meetings.factories import CaseFactory, at, consultant_with_calendar, next_weekday
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +43,11 @@ def test_the_queue_lists_cases_waiting_for_a_first_meeting_most_urgent_first(
         case=held, held_on=today, place="arbejdsplads", recorded_by=karen, minutes="Diagnose: hemmelig"
     )
     client.force_login(booker)
-    # session, user, roles; the booker's department (cases/selectors/access.py); the queue's cases (employer,
-    # person, consultant, rule set, attempt count joined); flow: meetings booked this week; the audit entries
-    # for the cases shown (one insert). Last contact attempts are not read when no case has any.
-    with django_assert_num_queries(7):
+    # session, user, roles; the booker's department (cases/selectors/access.py); the whole queue's order
+    # (plain values); the page's cases (employer, person, consultant, rule set, attempt count joined); flow:
+    # meetings booked this week; the audit entries for the cases shown (one insert). Last contact attempts
+    # are not read when no case has any.
+    with django_assert_num_queries(8):
         response = client.get(reverse("meetings:queue"))
     html = response.content.decode()
     assert [row.case for row in response.context["rows"]] == [late_intake, urgent, later]
@@ -56,6 +59,37 @@ def test_the_queue_lists_cases_waiting_for_a_first_meeting_most_urgent_first(
     assert "Overskredet med" not in html
     flow = response.context["flow"]
     assert (flow.waiting, flow.booked_this_week, flow.due_in_7_days, flow.late_intake) == (3, 1, 2, 1)
+
+
+def test_a_long_queue_shows_a_page_at_a_time_of_the_departments_cases_and_counts_them_all(
+    client, booker, team, other_team
+):
+    today = timezone.localdate()
+    waiting = [
+        CaseFactory(team=team, first_absence_day=today - dt.timedelta(days=55 - n))
+        for n in range(QUEUE_PAGE_SIZE + 5)
+    ]
+    CaseFactory(team=other_team, employer__name="Anden Afdeling ApS")
+    elsewhere = consultant_with_calendar("otto", team=other_team)
+    services.meeting_book(
+        case=CaseFactory(team=other_team),
+        consultant=elsewhere,
+        starts_at=at(next_weekday(2), 10),
+        booked_by=booker,
+    )
+    client.force_login(booker)
+
+    first = client.get(reverse("meetings:queue"))
+    assert [row.case for row in first.context["rows"]] == waiting[:QUEUE_PAGE_SIZE]
+    assert f"Viser 1–{QUEUE_PAGE_SIZE} af {QUEUE_PAGE_SIZE + 5}" in first.content.decode()
+    assert (first.context["flow"].waiting, first.context["flow"].booked_this_week) == (QUEUE_PAGE_SIZE + 5, 0)
+    reads = AuditEntry.objects.filter(object_type="booking_queue")
+    assert reads.count() == QUEUE_PAGE_SIZE  # what was shown, not the whole queue
+
+    second = client.get(reverse("meetings:queue"), {"page": 2})
+    assert [row.case for row in second.context["rows"]] == waiting[QUEUE_PAGE_SIZE:]
+    for response in (first, second):
+        assert "Anden Afdeling ApS" not in response.content.decode()
 
 
 def test_only_bookers_and_leaders_open_the_queue(client, consultant, booker):
