@@ -45,7 +45,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cases.models import Case, Employer
+from meetings.selectors import QUEUE_PAGE_SIZE
 from sof.load_data import cpr_for, delete_case_data, generate_load_data
+from staff.models import Team
 
 TARGET_PAGE_P95_MS = 100
 TARGET_REPORT_P95_MS = 1000
@@ -305,20 +307,25 @@ class Bench:
         except NoReverseMatch:
             self._add(Measure("Booker queue", size, note="not on main yet: not measured"))
             return
-        # The queue's rows as meetings.selectors.booking_queue_cases reads them: open category 2/3 cases with
-        # an employer, no booked or held meeting and no conversation, with their count of contact attempts.
-        # Like the page, not limited to the booker's team (see docs/benchmarks.md).
-        floor = _sql(
-            "SELECT c.*, p.*, e.*, u.username, r.name, (SELECT COUNT(*) FROM meetings_contactattempt a "
-            "WHERE a.case_id = c.id) FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
-            "JOIN cases_employer e ON e.id = c.employer_id LEFT JOIN auth_user u ON u.id = c.consultant_id "
-            "JOIN visitation_ruleset r ON r.id = c.rule_set_id "
-            "WHERE c.status = 'open' AND c.category IN (2, 3) "
-            "AND NOT EXISTS (SELECT 1 FROM meetings_meeting m WHERE m.case_id = c.id "
-            "AND m.status IN ('booked', 'held')) "
-            "AND NOT EXISTS (SELECT 1 FROM cases_conversation x WHERE x.case_id = c.id) "
-            "ORDER BY c.first_absence_day, c.received_on, c.id",
+        # What the page needs, as meetings.selectors reads it: the order of the department's whole queue (open
+        # category 2/3 cases with an employer, no booked or held meeting, no conversation), then the first
+        # page's rows with their count of contact attempts.
+        waiting = (
+            "FROM cases_case c WHERE (c.team_id IS NULL OR c.team_id IN (SELECT id FROM staff_team "
+            "WHERE department_id = %s)) AND c.status = 'open' AND c.category IN (2, 3) "
+            "AND c.employer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM meetings_meeting m "
+            "WHERE m.case_id = c.id AND m.status IN ('booked', 'held')) "
+            "AND NOT EXISTS (SELECT 1 FROM cases_conversation x WHERE x.case_id = c.id)"
         )
+        department_id = booker.staff.team.department_id
+        floor = _sqls(
+            (f"SELECT c.id, c.first_absence_day, c.received_on {waiting}", [department_id]),
+            ("SELECT c.*, p.*, e.*, u.username, r.name, (SELECT COUNT(*) FROM meetings_contactattempt a "
+             "WHERE a.case_id = c.id) FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
+             "JOIN cases_employer e ON e.id = c.employer_id LEFT JOIN auth_user u ON u.id = c.consultant_id "
+             f"JOIN visitation_ruleset r ON r.id = c.rule_set_id WHERE c.id IN (SELECT c.id {waiting} "
+             f"ORDER BY c.first_absence_day, c.id LIMIT {QUEUE_PAGE_SIZE})", [department_id]),
+        )  # fmt: skip
         self._page("Booker queue", size, booker, url, floor, TARGET_PAGE_P95_MS)
 
     def _case_page(self, size: int, consultant) -> None:
@@ -359,9 +366,10 @@ class Bench:
         start = today.replace(day=1)
         for _month in range(11):
             start = (start - dt.timedelta(days=1)).replace(day=1)
+        team_ids = Team.objects.filter(department_id=department_id).values_list("pk", flat=True)
         statements = figures_floor(
-            "c.team_id IN (SELECT id FROM staff_team WHERE department_id = %s) OR c.team_id IS NULL",
-            [department_id],
+            f"c.team_id IN ({', '.join(str(pk) for pk in team_ids) or 'NULL'}) OR c.team_id IS NULL",
+            [],
             start,
             today,
         )
