@@ -373,3 +373,15 @@ def meeting_cancellation_send(*, meeting_id: int) -> bool:
     body = f"Mødet {start:%d-%m-%Y} kl. {start:%H:%M} er aflyst.\n\nMed venlig hilsen\nJobcenteret"
     _mail(meeting, subject=subject, body=body, recipients=_recipients(meeting))
     return True
+
+
+def meeting_data_erase(case_ids: list[int]) -> None:
+    """Retention (cases/services/retention.py): remove what the meetings of anonymised cases say about the
+    person: contact notes, meeting addresses and reasons, and the stored invitation letters (the files are
+    deleted once the anonymisation commits, so a rollback leaves them in place)."""
+    ContactAttempt.objects.filter(case_id__in=case_ids).update(note="")
+    meetings = Meeting.objects.filter(case_id__in=case_ids)
+    for meeting in meetings.exclude(invitation_letter=""):
+        letter = meeting.invitation_letter
+        transaction.on_commit(lambda storage=letter.storage, name=letter.name: storage.delete(name))
+    meetings.update(address="", cancel_reason="", invitation_letter="")

@@ -4,9 +4,14 @@ A person is anonymised once every one of their cases was closed before the cut-o
 CPR number go (the CPR number is replaced by an all-zero placeholder under encryption, the hash by a random
 marker, the birth date moved to 1 July of its year), and so does the free text of their cases that may hold
 health or identifying information (minutes, plans, notes, rationales, timeline texts). Dates, categories and
-codes stay, so that the figures of past periods still add up. Each anonymisation is an audit entry."""
+codes stay, so that the figures of past periods still add up. Each anonymisation is an audit entry.
+
+Apps to the right of `cases` that keep their own data on a case (meetings: letters, addresses, contact notes)
+register an eraser here in their AppConfig.ready; it gets the case ids inside the anonymisation's
+transaction."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,6 +34,14 @@ from staff.models import AuditEntry
 
 ANONYMISED_PREFIX = "anonymised-"
 PLACEHOLDER_CPR = "0000000000"
+
+
+_case_data_erasers: list[Callable[[list[int]], None]] = []
+
+
+def case_data_eraser_register(eraser: Callable[[list[int]], None]) -> None:
+    if eraser not in _case_data_erasers:
+        _case_data_erasers.append(eraser)
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,8 @@ def person_anonymise(*, person: Person) -> int:
     Measure.objects.filter(case_id__in=case_ids).update(note="")
     Assignment.objects.filter(case_id__in=case_ids).update(note="")
     CaseEvent.objects.filter(case_id__in=case_ids).update(text="—")
+    for eraser in _case_data_erasers:
+        eraser(case_ids)
     person.name = ""
     person.phone = ""
     person.email = ""

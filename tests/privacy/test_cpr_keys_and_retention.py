@@ -104,6 +104,42 @@ def test_commit_anonymises_people_whose_cases_all_closed_before_the_cutoff(db, s
     assert "persons=0 cases=0" in run("retention", "--commit")
 
 
+def test_anonymisation_also_clears_the_meetings_letters_addresses_and_contact_notes(
+    db, settings, consultant, booker, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from meetings.models import ContactAttempt, Meeting
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.RETENTION_YEARS_AFTER_CLOSING = 5
+    old = closed_case(6 * 365)
+    starts = dt.datetime.combine(old.first_absence_day, dt.time(10), tzinfo=dt.UTC)
+    meeting = Meeting.objects.create(
+        case=old,
+        consultant=consultant,
+        booked_by=booker,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        address="Hjemmevej 3, 7400 Herning",
+        status=Meeting.Status.HELD,
+    )
+    meeting.invitation_letter.save("indkaldelse.pdf", ContentFile(b"%PDF-1.4 brev"))
+    letter = tmp_path / meeting.invitation_letter.name
+    ContactAttempt.objects.create(
+        case=old, employer=old.employer, made_by=booker, outcome="declined", note="Sygemeldt med stress"
+    )
+    assert letter.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run("retention", "--commit")
+    meeting.refresh_from_db()
+    assert (meeting.address, meeting.invitation_letter.name) == ("", "")
+    assert not letter.exists()
+    assert ContactAttempt.objects.get(case=old).note == ""
+    assert meeting.status == Meeting.Status.HELD  # what happened, and when, stays for the figures
+
+
 def test_celery_job_runs_the_same(db, settings):
     from sof.tasks import retention_sweep
 
