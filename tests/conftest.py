@@ -56,8 +56,8 @@ def password():
     return PASSWORD
 
 
-# What the data migrations seed. A transactional test (browser, concurrency) ends with a flush that empties every
-# table, so each one puts this back first; the ordinary tests run before them (pytest-django's order) and keep it.
+# What the data migrations seed. A transactional test (browser, concurrency) ends with a flush that empties
+# every table, so each one puts this back first; the ordinary tests run before them (pytest-django's order).
 MIGRATION_SEEDS = [
     ("staff.migrations.0002_role_groups", "create_role_groups"),
     ("staff.migrations.0004_seed_competence_catalogue", "seed"),

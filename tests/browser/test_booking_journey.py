@@ -25,9 +25,7 @@ def eager_tasks(settings, tmp_path):
     celery_app.conf.task_always_eager = previous
 
 
-def test_booker_books_a_workplace_meeting_for_a_new_case_in_under_a_minute(
-    page, log_in, team, eager_tasks
-):
+def test_booker_books_a_workplace_meeting_for_a_new_case_in_under_a_minute(page, log_in, team, eager_tasks):
     StaffMemberFactory(user__username="bente", user__first_name="Bente", user__roles=[Role.BOOKER], team=team)
     karen = consultant_with_calendar(
         "karen",

@@ -18,9 +18,7 @@ def open_section(page, slug: str, title: str):
     return section
 
 
-def test_consultant_carries_a_case_from_registration_to_closing(
-    page, log_in, team, live_consultant
-):
+def test_consultant_carries_a_case_from_registration_to_closing(page, log_in, team, live_consultant):
     live_consultant.first_name, live_consultant.last_name = "Alice", "Andersen"
     live_consultant.save()
     StaffMemberFactory(

@@ -80,9 +80,7 @@ def wait_for(condition, timeout=60.0):
     return False
 
 
-def test_real_worker_runs_the_sweep_and_delivers_the_morning_digest(
-    transactional_db, consultant, test_queue
-):
+def test_real_worker_runs_the_sweep_and_delivers_the_morning_digest(transactional_db, consultant, test_queue):
     from celery.contrib.testing.worker import start_worker
 
     # Wednesday 7 October 2026, 07:00, ticking: a working day for the digest's holiday check.
