@@ -1,9 +1,14 @@
 """Project-wide response hardening (issue 9)."""
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
+
+from staff.two_factor import VERIFY, two_factor_pending
 
 # No inline scripts and no eval: scripts come from our own static files only (templates use data-*
 # attributes and static/sof.js instead of onclick=…). Inline styles are allowed: Bootstrap's and htmx's
@@ -77,3 +82,43 @@ class SessionActivityMiddleware:
             if now - session.get(ACTIVITY_KEY, 0) >= ACTIVITY_REFRESH_SECONDS:
                 session[ACTIVITY_KEY] = now  # modified: saved with a new expiry at the end of the request
         return self.get_response(request)
+
+
+# Two-factor sign-in (issue 9, staff/two_factor.py). A user who still owes a code reaches only these pages;
+# everything else (the admin too) redirects to the verification or enrolment page, keeping where they were
+# going in `next`. Static files are served by WhiteNoise before this runs; the prefix is here for runserver.
+TWO_FACTOR_OPEN_VIEWS = {
+    "staff:two_factor_setup",
+    "staff:two_factor_verify",
+    "logout",
+    "set_language",
+    "healthz",
+}
+
+
+class TwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        step = two_factor_pending(request)
+        if not step or self._is_open(request.path_info):
+            return self.get_response(request)
+        target = reverse("staff:two_factor_verify" if step == VERIFY else "staff:two_factor_setup")
+        if request.method == "GET" and not request.headers.get("HX-Request"):
+            target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request"):
+            # An htmx fragment (the alert bell) would otherwise get the whole page swapped into it.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return HttpResponseRedirect(target)
+
+    @staticmethod
+    def _is_open(path: str) -> bool:
+        if path.startswith(settings.STATIC_URL):
+            return True
+        try:
+            return resolve(path).view_name in TWO_FACTOR_OPEN_VIEWS
+        except Resolver404:
+            return False

@@ -69,6 +69,10 @@ LOGIN_LOCKOUT_MINUTES = _read("LOGIN_LOCKOUT_MINUTES", env.int, default=15)
 UPLOAD_MAX_MEGABYTES = _read("UPLOAD_MAX_MEGABYTES", env.int, default=10)
 RETENTION_YEARS_AFTER_CLOSING = _read("RETENTION_YEARS_AFTER_CLOSING", env.int, default=5)
 AUDIT_RETENTION_DAYS = _read("AUDIT_RETENTION_DAYS", env.int, default=10 * 365)
+# Two-factor sign-in (TOTP) for leaders, administrators and superusers: on wherever DEBUG is off, off on the
+# embedded development default (where `make run` prints demo logins). Anyone may still opt in; a user with a
+# confirmed device is always asked for the code (staff/two_factor.py, sof.middleware.TwoFactorMiddleware).
+TWO_FACTOR_REQUIRED = _read("TWO_FACTOR_REQUIRED", _strict_bool, default=not DEBUG)
 
 if DEBUG:
     # Development-only values; never used with DEBUG off.
@@ -103,6 +107,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # TOTP devices (authenticator apps); its admin lets superusers remove one
     # Project apps, in their one-way dependency order (conventions.md).
     "staff",
     "visitation",
@@ -120,9 +126,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): signed in with a code this session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sof.middleware.SessionActivityMiddleware",
+    "sof.middleware.TwoFactorMiddleware",  # after OTPMiddleware: holds back who still owes a code
     "sof.middleware.ContentSecurityPolicyMiddleware",
     "sof.middleware.UploadSizeLimitMiddleware",
 ]
@@ -156,6 +164,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-otp: the name authenticator apps show next to the code; the admin never shows a device's key or QR
+# code again after it is made (the key is a second password). Wrong codes are throttled by django-otp itself:
+# after n failures in a row the next attempt must wait 2^(n-1) seconds (OTP_TOTP_THROTTLE_FACTOR = 1).
+OTP_TOTP_ISSUER = "Sammen om fastholdelse"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Danish first, English available through the language switch.
 LANGUAGE_CODE = "da"

@@ -18,4 +18,10 @@ class StaffConfig(AppConfig):
     verbose_name = _("Organisation og medarbejdere")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from staff.two_factor import two_factor_mark_on_login
+
         post_migrate.connect(_grant_role_permissions, dispatch_uid="staff_role_permissions")
+        # What the new session owes before the second factor (staff/two_factor.py).
+        user_logged_in.connect(two_factor_mark_on_login, dispatch_uid="staff_two_factor")

@@ -51,3 +51,22 @@ class QualificationForm(forms.Form):
         error_messages={"required": _("Angiv datoen, hvor kompetencen blev opnået.")},
     )
     note = forms.CharField(label=_("Bemærkning"), required=False, max_length=200)
+
+
+class TotpCodeForm(forms.Form):
+    """The 6-digit code from an authenticator app; spaces (as some apps show it: 123 456) are ignored."""
+
+    code = forms.CharField(
+        label=_("Kode fra appen"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True, "size": 8}
+        ),
+        help_text=_("De 6 cifre, som godkendelsesappen viser lige nu."),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isascii() or not code.isdigit():
+            raise forms.ValidationError(_("Skriv de 6 cifre, som appen viser."), code="format")
+        return code

@@ -18,6 +18,8 @@ from staff.models import (
 from staff.roles import Role
 
 # The administrator sets the product up; case contents are not theirs (unless they are also a leader).
+# Deliberately not "otp_totp": a TOTP device's key is a second password, and whoever can add or edit devices
+# can pass anyone's second factor. Only superusers manage devices (delete a lost one) in the admin.
 ADMINISTRATOR_APPS = ["staff", "visitation"]
 ADMINISTRATOR_MODELS = [("cases", "employer")]
 # Competence plans hold the leader's notes from a personnel talk: only the person and their leader see them

@@ -89,6 +89,9 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "staff:my_plan": ("get", STAFF),
     "staff:plan": ("get", {"consultant", "leader"}),
     "staff:plan_item_edit": ("get", {"leader"}),
+    # two-factor sign-in: every signed-in user may set it up (their own device only) and be asked for a code
+    "staff:two_factor_setup": ("get", STAFF),
+    "staff:two_factor_verify": ("get", STAFF),
 }
 # Query strings some pages need to answer at all (a report needs its period).
 PERIOD = {"start": (dt.date.today() - dt.timedelta(days=60)).isoformat(), "end": dt.date.today().isoformat()}
