@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup install lint bench lock messages clean
+.PHONY: run test setup install lint bench loadtest lock messages clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sof_bench
 BENCH_SIZES ?= 10000,100000,1000000
 bench: install
 	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) manage.py bench --create-database --sizes $(BENCH_SIZES)
+
+# Load test: 50 users for 2 minutes against gunicorn + PostgreSQL + Redis (docs/benchmarks.md). Locust and its
+# dependencies are pinned apart (requirements-loadtest.lock): `make test` does not need them.
+loadtest: install
+	$(PY) -m pip install --quiet -r requirements-loadtest.lock
+	bash scripts/loadtest/run.sh
 
 # Regenerate the pinned lock from pyproject.toml's ranges.
 lock:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from smtplib import SMTPException
 
@@ -126,7 +126,6 @@ class SweepResult:
     reopened: int = 0
     failed: int = 0
     signals: int = 0
-    created_ids: list[int] = field(default_factory=list)
 
 
 def _department_of(row: dict) -> int | None:
@@ -258,27 +257,50 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
 # --- The sweep
 
 
+CLAIM_BATCH = 500
+
+
+def _alert_of(signal: AlertSignal) -> Alert:
+    return Alert(
+        case_id=signal.case_id,
+        kind=signal.kind,
+        level=signal.level,
+        due_on=signal.due_on,
+        recipient_id=signal.recipient_id,
+        about_user_id=signal.about_user_id,
+    )
+
+
 def alert_create_once(*, signal: AlertSignal) -> Alert | None:
     """Claim one signal: INSERT its alert in a savepoint; the unique constraints make a second claim (another
     worker, a repeated beat) fail harmlessly. Returns the new alert, or None when it already existed."""
     try:
         with transaction.atomic():
-            return Alert.objects.create(
-                case_id=signal.case_id,
-                kind=signal.kind,
-                level=signal.level,
-                due_on=signal.due_on,
-                recipient_id=signal.recipient_id,
-                about_user_id=signal.about_user_id,
-            )
+            alert = _alert_of(signal)
+            alert.save()
+            return alert
     except IntegrityError:
         return None
 
 
+def alerts_create_once(*, signals: list[AlertSignal]) -> list[Alert]:
+    """Claim many signals: one INSERT per batch. A batch that meets an alert created meanwhile (by another
+    worker) is rolled back and claimed alert by alert, so each alert is created, and counted, once."""
+    created: list[Alert] = []
+    for start in range(0, len(signals), CLAIM_BATCH):
+        batch = signals[start : start + CLAIM_BATCH]
+        try:
+            with transaction.atomic():
+                created += Alert.objects.bulk_create([_alert_of(signal) for signal in batch])
+        except IntegrityError:
+            created += [alert for signal in batch if (alert := alert_create_once(signal=signal)) is not None]
+    return created
+
+
 def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     """One run of the sweep: create the missing alerts, resolve those whose signal has gone, record the run.
-    Not one transaction: every claim commits on its own, so a worker killed halfway loses nothing done and the
-    next run finishes the rest without duplicates."""
+    Not one transaction: every batch of new alerts and every change commits on its own, so a worker killed
+    halfway loses nothing done and the next run finishes the rest without duplicates."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     run = SweepRun.objects.create(started_at=timezone.now(), as_of=now)
@@ -305,15 +327,18 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     ):
         existing[_key(row["case_id"], row["kind"], row["due_on"], row["level"], row["about_user_id"])] = row
 
+    missing = [signal for key, signal in wanted.items() if key not in existing]
+    try:
+        result.created = len(alerts_create_once(signals=missing))
+    except Exception:
+        logger.exception("Deadline sweep: creating the new alerts failed")
+        result.failed += 1
     for key, signal in wanted.items():
         row = existing.get(key)
+        if row is None:
+            continue
         try:
-            if row is None:
-                alert = alert_create_once(signal=signal)
-                if alert is not None:
-                    result.created += 1
-                    result.created_ids.append(alert.pk)
-            elif row["resolved_at"] is not None and row["resolved_by_id"] is None:
+            if row["resolved_at"] is not None and row["resolved_by_id"] is None:
                 # Resolved by an earlier sweep, and the deadline is back as the next one: open it again.
                 result.reopened += Alert.objects.filter(
                     pk=row["id"], resolved_at__isnull=False, resolved_by__isnull=True

@@ -465,20 +465,21 @@ def test_a_sweep_killed_halfway_neither_loses_nor_duplicates(consultant, leader,
             next_deadline_kind=deadlines.FIRST_FOLLOW_UP,
             first_meeting_planned_on=dt.date(2017, 9, 30),
         )
-    create_once = alert_services.alert_create_once
-    calls = []
+    monkeypatch.setattr(alert_services, "CLAIM_BATCH", 4)
+    bulk_create = Alert.objects.bulk_create
+    batches = []
 
-    def killed_after_four(*, signal):
-        if len(calls) == 4:
+    def killed_after_one_batch(alerts, *args, **kwargs):
+        if batches:
             raise SystemExit("worker killed")  # not an Exception: nothing in the sweep catches it
-        calls.append(signal)
-        return create_once(signal=signal)
+        batches.append(alerts)
+        return bulk_create(alerts, *args, **kwargs)
 
-    monkeypatch.setattr(alert_services, "alert_create_once", killed_after_four)
+    monkeypatch.setattr(Alert.objects, "bulk_create", killed_after_one_batch)
     with pytest.raises(SystemExit):
         sweep(at(2017, 10, 20))
-    assert Alert.objects.count() == 4  # each claim commits on its own: what was done before the kill stays
-    monkeypatch.setattr(alert_services, "alert_create_once", create_once)
+    assert Alert.objects.count() == 4  # each batch commits on its own: what was done before the kill stays
+    monkeypatch.undo()
     # After the restart: the rest, and nothing twice (6 overdue, all escalated: 12 alerts).
     assert sweep(at(2017, 10, 20, 8, 15)).created == 8
     assert Alert.objects.count() == 12

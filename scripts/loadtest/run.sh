@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Load test (issue 10, `make loadtest`): LOADTEST_USERS (50) consultants, bookers and leaders for
+# LOADTEST_DURATION (2m) against gunicorn over TLS on loopback, with production settings, PostgreSQL and
+# Redis. Generates LOADTEST_CASES (100000) cases first when the database holds another number. Fails when a
+# service is missing or any request fails; writes p50/p95 per page into docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=.venv/bin/python
+USERS=${LOADTEST_USERS:-50}
+DURATION=${LOADTEST_DURATION:-2m}
+CASES=${LOADTEST_CASES:-100000}
+MUNICIPALITIES=${LOADTEST_MUNICIPALITIES:-10}
+PORT=${LOADTEST_PORT:-8765}
+WORKERS=${LOADTEST_WORKERS:-4}
+OUT=var/loadtest
+DATABASE=${LOADTEST_DATABASE:-sof_bench_loadtest}
+
+pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not running at 127.0.0.1:5432" >&2; exit 1; }
+[ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ] || { echo "Redis is not running at 127.0.0.1:6379" >&2; exit 1; }
+
+# Production settings; the keys are this run's own (the data is generated under them).
+export DEBUG=false TWO_FACTOR_REQUIRED=false ALLOWED_HOSTS=127.0.0.1 EMAIL_URL=dummymail://
+export SECRET_KEY="loadtest-only-$(openssl rand -hex 24)"
+export CPR_ENCRYPTION_KEYS=bG9hZHRlc3Qtb25seS1rZXktZG8tbm90LXVzZS0xMjM= CPR_HASH_KEY=loadtest-only-cpr-hash-key
+export CELERY_BROKER_URL=redis://127.0.0.1:6379/14
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DATABASE?conn_max_age=60&conn_health_checks=true"
+export LOADTEST_MUNICIPALITIES=$MUNICIPALITIES
+
+psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'" | grep -q 1 \
+  || createdb -h 127.0.0.1 -U postgres "$DATABASE"
+$PY manage.py migrate --noinput -v 0
+$PY manage.py collectstatic --noinput -v 0
+have=$(psql -h 127.0.0.1 -U postgres -d "$DATABASE" -tAc "SELECT COUNT(*) FROM cases_case")
+if [ "$have" != "$CASES" ]; then
+  $PY manage.py generate_load_data --municipalities "$MUNICIPALITIES" --years 2 --cases "$CASES" --replace
+fi
+
+mkdir -p "$OUT"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -keyout "$OUT/key.pem" -out "$OUT/cert.pem" 2>/dev/null
+.venv/bin/gunicorn sof.wsgi -b "127.0.0.1:$PORT" --workers "$WORKERS" --threads 2 \
+  --certfile "$OUT/cert.pem" --keyfile "$OUT/key.pem" --error-logfile "$OUT/gunicorn.log" &
+gunicorn_pid=$!
+trap 'kill $gunicorn_pid 2>/dev/null || true; wait $gunicorn_pid 2>/dev/null || true' EXIT
+for _ in $(seq 60); do
+  curl -ksf "https://127.0.0.1:$PORT/healthz" >/dev/null && break
+  sleep 1
+done
+curl -ksf "https://127.0.0.1:$PORT/healthz" || { echo "gunicorn did not come up (see $OUT/gunicorn.log)" >&2; exit 1; }
+echo
+
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+status=0
+.venv/bin/locust -f scripts/loadtest/locustfile.py --headless --host "https://127.0.0.1:$PORT" \
+  -u "$USERS" -r 10 -t "$DURATION" --csv "$OUT/locust" --only-summary --reset-stats || status=$?
+$PY scripts/loadtest/report.py "$OUT/locust_stats.csv" --started "$started" --users "$USERS" \
+  --duration "$DURATION" --cases "$CASES" --workers "$WORKERS"
+exit $status
