@@ -260,6 +260,7 @@ class CaseEvent(models.Model):
         verbose_name = _("hændelse")
         verbose_name_plural = _("hændelser")
         ordering = ["occurred_at", "id"]
+        # The case page's timeline: a case's events in order.
         indexes = [models.Index(fields=["case", "occurred_at"], name="case_event_timeline")]
 
     def __str__(self):
@@ -347,6 +348,7 @@ class Conversation(models.Model):
         verbose_name = _("opfølgningssamtale")
         verbose_name_plural = _("opfølgningssamtaler")
         ordering = ["held_on", "id"]
+        # The case page's deadline facts and the reports' first-conversation subqueries (first by date).
         indexes = [models.Index(fields=["case", "held_on"], name="conversation_by_case_date")]
 
     def __str__(self):
@@ -375,6 +377,7 @@ class Measure(models.Model):
         verbose_name = _("virksomhedsrettet indsats")
         verbose_name_plural = _("virksomhedsrettede indsatser")
         ordering = ["started_on", "id"]
+        # The case page's deadline facts and the week-13 figure's first-measure subquery (first by start).
         indexes = [models.Index(fields=["case", "started_on"], name="measure_by_case_start")]
 
     def __str__(self):
@@ -634,6 +637,7 @@ class SweepRun(models.Model):
         verbose_name = _("fristkørsel")
         verbose_name_plural = _("fristkørsler")
         ordering = ["-started_at"]
+        # /healthz and the sweep status: the latest run.
         indexes = [models.Index(fields=["-started_at"], name="sweep_run_latest")]
 
     def __str__(self):

@@ -105,6 +105,7 @@ class Absence(models.Model):
                 violation_error_message=_("Fraværet skal slutte samme dag eller senere, end det begynder."),
             ),
         ]
+        # Free-slot search and week views: a consultant's absences ending on or after the first day shown.
         indexes = [models.Index(fields=["consultant", "ends_on"], name="absence_by_consultant_end")]
 
     def __str__(self):
@@ -215,6 +216,7 @@ class ContactAttempt(models.Model):
         verbose_name = _("kontaktforsøg")
         verbose_name_plural = _("kontaktforsøg")
         ordering = ["-made_at", "-id"]
+        # The booker queue's last contact attempt per case and the booking page's list.
         indexes = [models.Index(fields=["case", "made_at"], name="contact_attempt_by_case")]
 
     def __str__(self):

@@ -402,6 +402,7 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("Eksporteret")
         DELETE = "delete", _("Slettet")
 
+    # Indexed: the access log's order and the retention purge of old entries (audit_purge).
     occurred_at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -425,6 +426,7 @@ class AuditEntry(models.Model):
         editable=False,
         help_text=_("CPR-numre gemmes kun som maskeret fingeraftryk."),
     )
+    # Indexed: a case's access log (audit_entries_for_case) and a citizen's extract (audit_entries_for_person).
     case_uuid = models.UUIDField(_("sag"), null=True, blank=True, db_index=True, editable=False)
     person_uuid = models.UUIDField(_("borger"), null=True, blank=True, db_index=True, editable=False)
     remote_addr = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True, editable=False)
@@ -454,6 +456,7 @@ class LoginFailure(models.Model):
     """A failed login, kept for the lock-out (staff.auth): failures per user name and per address within
     the lock-out window. Rows for a user name are removed at that user's next successful login."""
 
+    # Indexed: every login counts the recent failures per user name and per address (staff.auth).
     username = models.CharField(max_length=150, db_index=True)
     remote_addr = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     failed_at = models.DateTimeField(default=timezone.now, db_index=True)
