@@ -16,6 +16,7 @@ urlpatterns = [
     path("undtagelser/<int:exception_id>/afgoer/", views_casework.exception_decide, name="exception_decide"),
     path("import/", views_casework.import_upload, name="import"),
     path("<uuid:uuid>/handling/<slug:slug>/", views_casework.action, name="action"),
+    path("<uuid:uuid>/handling/<slug:slug>/formular/", views_casework.action_form, name="action_form"),
     path("<uuid:uuid>/tilbud/<int:offer_id>/afslut/", views_casework.offer_finish, name="offer_finish"),
     path("<uuid:uuid>/indsats/<int:measure_id>/afslut/", views_casework.measure_end, name="measure_end"),
     path("<uuid:uuid>/genaabn/", views_casework.reopen, name="reopen"),

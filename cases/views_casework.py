@@ -1,7 +1,9 @@
 """Case-work actions on the case page, the deciders' pending exceptions and the leaders' import page.
 
 Each action view is thin: authorise through `_get_case_for_user`, validate the form, call one service,
-redirect back to the case page. Forms are posted with htmx: an invalid form comes back as its own section
+redirect back to the case page. The case page lists the actions as closed sections and fetches a section's
+form (`action_form`) when it is opened: rendering all ten forms with every page cost most of the page's time
+(docs/benchmarks.md, "Case page"). Forms are posted with htmx: an invalid form comes back as its own section
 with the errors next to the fields; without JavaScript the errors come back as a message on the case page.
 """
 
@@ -10,14 +12,14 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cases import forms_casework as forms
 from cases.models import Case, Measure, Offer
@@ -108,20 +110,26 @@ def _form(action: Action, case: Case, data=None):
     return action.form_class(data, prefix=action.slug, **kwargs)
 
 
-def action_sections(*, case: Case, user, bound: dict | None = None) -> list[dict]:
-    """The forms the user may use on this case (none on a closed case)."""
+def _may_use(action: Action, user) -> bool:
+    return not action.leader_only or has_role(user, Role.LEADER)
+
+
+def _section(action: Action, case: Case, form=None) -> dict:
+    """What templates/cases/_action_section.html needs. Without a form the section fetches it from
+    `form_url` when opened; with one (a refused post) it shows that form, open, with its errors."""
+    return {
+        "action": action,
+        "form": form,
+        "url": reverse("cases:action", kwargs={"uuid": case.uuid, "slug": action.slug}),
+        "form_url": reverse("cases:action_form", kwargs={"uuid": case.uuid, "slug": action.slug}),
+    }
+
+
+def action_sections(*, case: Case, user) -> list[dict]:
+    """The actions the user may take on this case (none on a closed case), their forms not yet rendered."""
     if case.is_closed:
         return []
-    bound = bound or {}
-    return [
-        {
-            "action": action,
-            "form": bound.get(action.slug) or _form(action, case),
-            "url": reverse("cases:action", kwargs={"uuid": case.uuid, "slug": action.slug}),
-        }
-        for action in ACTIONS
-        if not action.leader_only or has_role(user, Role.LEADER)
-    ]
+    return [_section(action, case) for action in ACTIONS if _may_use(action, user)]
 
 
 def case_actions_context(*, request, case: Case) -> dict:
@@ -184,7 +192,7 @@ def action(request, uuid, slug):
     chosen = ACTIONS_BY_SLUG.get(slug)
     if chosen is None:
         return HttpResponse(status=404)
-    if chosen.leader_only and not has_role(request.user, Role.LEADER):
+    if not _may_use(chosen, request.user):
         raise PermissionDenied
     form = _form(chosen, case, request.POST)
     if form.is_valid():
@@ -201,8 +209,23 @@ def action(request, uuid, slug):
                 # Handed to another team: the page would be a 404 for the one who handed it over.
                 return _redirect(request, reverse("cases:my_cases"))
             return _back_to_case(request, case)
-    section = {"action": chosen, "form": form, "url": request.path}
-    return _refused(request, case, form, section)
+    return _refused(request, case, form, _section(chosen, case, form))
+
+
+@require_GET
+@role_required(Role.CONSULTANT, Role.LEADER)
+def action_form(request, uuid, slug):
+    """htmx: the empty form of one action, fetched when its section on the case page is opened. Authorised
+    like the case page and the post; no audit entry, as the form shows no person data (the case page that
+    links here has recorded the read)."""
+    case = _get_case_for_user(request, uuid)
+    chosen = ACTIONS_BY_SLUG.get(slug)
+    if chosen is None or case.is_closed:
+        raise Http404
+    if not _may_use(chosen, request.user):
+        raise PermissionDenied
+    section = _section(chosen, case, _form(chosen, case))
+    return render(request, "cases/_action_form.html", {"section": section})
 
 
 @require_POST

@@ -8,8 +8,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Case
+from cases.services.casework import case_close
 from staff.roles import Role
+from tests.cases.casework_factories import CaseFactory
 from tests.factories import EmployerFactory, StaffMemberFactory
+from visitation.models import ClosingReason
 
 
 def open_section(page, slug: str, title: str):
@@ -125,3 +128,21 @@ def test_consultant_carries_a_case_from_registration_to_closing(page, log_in, te
     assert case.closing_reason.code == "rask_eget_job"
     assert case.exceptions.get().decided_by.username == "lars"
     assert "Stress" not in " ".join(case.events.values_list("text", flat=True))
+
+
+def test_a_form_that_cannot_be_fetched_says_so(page, log_in, team, live_consultant):
+    """A section fetches its form when opened; if that fails (here: the case was closed in the meantime, so
+    there is nothing to register), the section says so instead of "loading" for ever."""
+    case = CaseFactory(consultant=live_consultant, team=team, first_absence_day=timezone.localdate())
+    log_in(live_consultant.username)
+    page.goto(f"/sager/{case.uuid}/")
+    section = open_section(page, "fast-track", "Fast track")
+    expect(section.get_by_label("Anmodet af")).to_be_visible()
+    case_close(
+        case=case,
+        actor=live_consultant,
+        closed_on=timezone.localdate(),
+        reason=ClosingReason.objects.get(code="rask_eget_job"),
+    )
+    section = open_section(page, "close", "Afslut sagen")
+    expect(section).to_contain_text("Formularen kunne ikke hentes. Genindlæs siden.")

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cases.models import Case, CaseException, Conversation
 from cases.services.casework import case_close, exception_propose
+from staff.models import AuditEntry
 from staff.roles import Role
 from tests.cases.casework_factories import CaseFactory
 from tests.factories import StaffMemberFactory
@@ -28,7 +29,11 @@ def detail_url(case):
     return reverse("cases:detail", kwargs={"uuid": case.uuid})
 
 
-def test_case_page_shows_the_forms_and_the_records(client, consultant, case):
+def form_url(case, slug):
+    return reverse("cases:action_form", kwargs={"uuid": case.uuid, "slug": slug})
+
+
+def test_case_page_shows_the_actions_and_fetches_a_form_when_its_section_opens(client, consultant, case):
     client.force_login(consultant)
     response = client.get(detail_url(case))
     content = response.content.decode()
@@ -36,7 +41,72 @@ def test_case_page_shows_the_forms_and_the_records(client, consultant, case):
     for title in ["Visitation", "Opfølgningssamtale", "Virksomhedsrettet indsats", "Tilbud", "Overdrag sagen",
                   "Fast track", "§ 56-aftale", "Fastholdelsesplan (§ 7 b)", "Afslut sagen"]:  # fmt: skip
         assert title in content
-    assert 'for="id_conversation-held_on"' in content  # real labels
+    # The forms are not rendered with the page: each closed section fetches its own when opened.
+    assert 'name="conversation-held_on"' not in content
+    assert f'hx-get="{form_url(case, "conversation")}"' in content
+    assert 'hx-trigger="show.bs.collapse from:#body-conversation once"' in content
+
+    form = client.get(form_url(case, "conversation"), **HTMX)
+    html = form.content.decode()
+    assert form.status_code == 200
+    assert 'for="id_conversation-held_on"' in html and 'name="conversation-held_on"' in html  # real labels
+    assert f'hx-post="{action_url(case, "conversation")}"' in html
+    assert 'hx-target="#section-conversation"' in html  # a refused post replaces the section
+    assert "Gem samtale" in html and "csrfmiddlewaretoken" in html
+    assert "<html" not in html  # a partial, swapped into the section
+
+
+def test_every_action_form_can_be_fetched(client, consultant, leader, case):
+    for user in (consultant, leader):
+        client.force_login(user)
+        for slug in ["visitation", "conversation", "measure", "offer", "exception", "handover", "fast-track",
+                     "agreement-56", "retention-plan", "close"]:  # fmt: skip
+            response = client.get(form_url(case, slug), **HTMX)
+            assert response.status_code == 200, (user.username, slug)
+            assert f'action="{action_url(case, slug)}"' in response.content.decode()
+
+
+def test_fetching_a_form_is_authorised_like_the_case_page_and_not_logged(
+    client, consultant, other_consultant, booker, case
+):
+    for user, status in [(other_consultant, 404), (booker, 403)]:
+        client.force_login(user)
+        assert client.get(form_url(case, "visitation"), **HTMX).status_code == status, user.username
+    client.force_login(consultant)
+    assert client.get(form_url(case, "no-such-action"), **HTMX).status_code == 404
+    assert client.get(form_url(case, "visitation"), **HTMX).status_code == 200
+    assert not AuditEntry.objects.exists()  # an empty form shows no person data
+    assert client.post(form_url(case, "visitation"), **HTMX).status_code == 405
+
+
+def test_a_closed_case_offers_no_forms(client, consultant, case):
+    case_close(
+        case=case,
+        actor=consultant,
+        closed_on=dt.date.today(),
+        reason=ClosingReason.objects.get(code="rask_eget_job"),
+    )
+    client.force_login(consultant)
+    assert client.get(form_url(case, "visitation"), **HTMX).status_code == 404
+
+
+def test_handover_form_offers_the_other_consultants(
+    client, consultant, team, case, django_assert_num_queries
+):
+    StaffMemberFactory(
+        user__username="bo",
+        user__first_name="Bo",
+        user__last_name="Berg",
+        user__roles=[Role.CONSULTANT],
+        team=team,
+    )
+    client.force_login(consultant)
+    # session, user, roles, staff member (authorisation), case with its relations; the form's choices:
+    # consultants, handover reasons.
+    with django_assert_num_queries(7):
+        html = client.get(form_url(case, "handover"), **HTMX).content.decode()
+    assert ">Bo Berg</option>" in html
+    assert f">{consultant.get_full_name()}</option>" not in html  # not to the case's own consultant
 
 
 def test_a_conversation_with_a_plan_through_the_form(client, consultant, case):

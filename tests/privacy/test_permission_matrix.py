@@ -56,6 +56,7 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "cases:exception_decide": ("post", {"leader"}),
     "cases:import": ("get", {"leader"}),
     "cases:action": ("post", CASEWORK),
+    "cases:action_form": ("get", CASEWORK),
     "cases:offer_finish": ("post", CASEWORK),
     "cases:measure_end": ("post", CASEWORK),
     "cases:reopen": ("post", {"leader"}),
