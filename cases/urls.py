@@ -12,6 +12,7 @@ urlpatterns = [
     path("opret/", views.register, name="register"),
     path("arbejdsgivere/", views.employer_search, name="employer_search"),
     path("<uuid:uuid>/", views.detail, name="detail"),
+    path("<uuid:uuid>/cpr/", views.full_cpr, name="full_cpr"),
     path("undtagelser/", views_casework.exceptions_pending, name="exceptions_pending"),
     path("undtagelser/<int:exception_id>/afgoer/", views_casework.exception_decide, name="exception_decide"),
     path("import/", views_casework.import_upload, name="import"),

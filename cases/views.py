@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -142,6 +142,25 @@ def detail(request, uuid):
             "today": today,
             "week": case.absence_week(today),
             "may_see_cpr": has_role(request.user, Role.CONSULTANT),
+            "full_cpr_url": reverse("cases:full_cpr", kwargs={"uuid": case.uuid}),
             "register_url": reverse("cases:register"),
         },
     )
+
+
+@require_GET
+@role_required(Role.CONSULTANT)
+def full_cpr(request, uuid):
+    """htmx: the full CPR number, fetched only when the consultant opens it on the case page, and logged as a
+    read of its own (the page itself shows the masked number)."""
+    case = _get_case_for_user(request, uuid)
+    audit_record(
+        request=request,
+        action=AuditEntry.Action.READ,
+        object_type="cpr",
+        case=case,
+        detail=_("Fulde CPR-nummer vist"),
+    )
+    response = HttpResponse(case.person.cpr, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response

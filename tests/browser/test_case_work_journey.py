@@ -49,9 +49,14 @@ def test_consultant_carries_a_case_from_registration_to_closing(page, log_in, te
     case_url = page.url
     page.get_by_role("button", name="Log ud").click()
 
-    # The consultant visits the case to category 2.
+    # The consultant opens the full CPR number (fetched on opening, logged on its own).
     log_in(live_consultant.username)
     page.goto(case_url)
+    expect(page.get_by_text("210870-1234")).to_have_count(0)
+    page.get_by_text("Vis fulde CPR-nummer").click()
+    expect(page.get_by_test_id("full-cpr")).to_have_text("210870-1234")
+
+    # The consultant visits the case to category 2.
     section = open_section(page, "visitation", "Visitation")
     section.get_by_label("Kategori").select_option("2")
     section.get_by_label("Begrundelse").fill("Forventes ikke rask inden uge 8")

@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from cases.services.deadlines import case_deadlines_refresh
 from cases.services.timeline import case_event_add
+from staff.models import AuditEntry
 from tests.cases.factories import CaseFactory, ConversationFactory, PersonFactory, VisitationFactory
 from tests.factories import DepartmentFactory, EmployerFactory, StaffMemberFactory, TeamFactory
 
@@ -55,9 +57,25 @@ def test_cpr_never_in_full_for_leaders(client, leader, hh_case):
     assert "150375-XXXX" in page and "150375-1122" not in page
 
 
-def test_consultant_may_reveal_the_full_cpr(client, consultant, hh_case):
+def test_consultant_may_reveal_the_full_cpr_and_the_reveal_is_logged_on_its_own(client, consultant, hh_case):
     client.force_login(consultant)
-    assert "150375-1122" in client.get(url(hh_case)).content.decode()
+    page = client.get(url(hh_case)).content.decode()
+    assert "150375-1122" not in page  # fetched only when opened
+    reveal = reverse("cases:full_cpr", args=[hh_case.uuid])
+    assert f'hx-get="{reveal}"' in page
+    response = client.get(reveal)
+    assert response.content.decode() == "150375-1122" and response["Cache-Control"] == "no-store"
+    entry = AuditEntry.objects.get(object_type="cpr")
+    assert (entry.actor, entry.action, entry.case_uuid) == (consultant, "read", hh_case.uuid)
+
+
+def test_only_the_cases_consultants_may_reveal_the_full_cpr(client, hh_case, leader, other_consultant):
+    reveal = reverse("cases:full_cpr", args=[hh_case.uuid])
+    client.force_login(leader)
+    assert client.get(reveal).status_code == 403
+    client.force_login(other_consultant)
+    assert client.get(reveal).status_code == 404
+    assert not AuditEntry.objects.filter(object_type="cpr").exists()
 
 
 def test_who_may_open_the_case(client, hh_case, consultant, other_consultant, booker, leader, administrator):

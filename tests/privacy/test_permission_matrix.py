@@ -50,6 +50,7 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "cases:register": ("get", {"booker", "leader", "administrator"}),
     "cases:employer_search": ("get", {"booker", "leader", "administrator"}),
     "cases:detail": ("get", CASEWORK),
+    "cases:full_cpr": ("get", frozenset({"consultant"})),  # consultants only, as on the case page
     "cases:access_log": ("get", {"leader"}),
     "cases:audit_sample": ("get", {"leader"}),
     "cases:exceptions_pending": ("get", {"leader"}),
