@@ -38,8 +38,10 @@ fi
 mkdir -p "$OUT"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
   -keyout "$OUT/key.pem" -out "$OUT/cert.pem" 2>/dev/null
+# --keep-alive longer than a user's pause: gunicorn's default (2 s) closed idle connections just as the client
+# reused them ("Remote end closed connection without response"); a load balancer in front keeps them too.
 .venv/bin/gunicorn sof.wsgi -b "127.0.0.1:$PORT" --workers "$WORKERS" --threads 2 \
-  --certfile "$OUT/cert.pem" --keyfile "$OUT/key.pem" --error-logfile "$OUT/gunicorn.log" &
+  --keep-alive 30 --certfile "$OUT/cert.pem" --keyfile "$OUT/key.pem" --error-logfile "$OUT/gunicorn.log" &
 gunicorn_pid=$!
 trap 'kill $gunicorn_pid 2>/dev/null || true; wait $gunicorn_pid 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
@@ -52,7 +54,7 @@ echo
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 status=0
 .venv/bin/locust -f scripts/loadtest/locustfile.py --headless --host "https://127.0.0.1:$PORT" \
-  -u "$USERS" -r 10 -t "$DURATION" --csv "$OUT/locust" --only-summary --reset-stats || status=$?
+  -u "$USERS" -r 2 -t "$DURATION" --csv "$OUT/locust" --only-summary --reset-stats || status=$?
 $PY scripts/loadtest/report.py "$OUT/locust_stats.csv" --started "$started" --users "$USERS" \
   --duration "$DURATION" --cases "$CASES" --workers "$WORKERS"
 exit $status
