@@ -88,16 +88,27 @@ def audit_record(
     return entry
 
 
-def audit_record_many(*, request: HttpRequest | None, action: str, object_type: str, cases: Iterable) -> int:
-    """One entry per case for list reads and exports (bulk insert: one query for the lot). Each case needs
-    `uuid` and `person__uuid` (pass dicts from .values() or cases with select_related('person'))."""
-    actor = request.user if request is not None and request.user.is_authenticated else None
+def audit_record_many(
+    *,
+    request: HttpRequest | None,
+    action: str,
+    object_type: str,
+    cases: Iterable,
+    detail: str = "",
+    actor=None,
+) -> int:
+    """One entry per case for list reads, exports and imports (bulk insert: one query for the lot). Each
+    case needs `uuid` and `person__uuid` (pass dicts from .values() or cases with select_related('person')).
+    As in `audit_record`, the actor is the request's user unless given (a job or command passes none)."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
     common = {
         "actor": actor,
         "actor_username": actor.get_username() if actor else "",
         "actor_roles": ",".join(sorted(roles_of(actor))) if actor else "",
         "action": action,
         "object_type": object_type[:40],
+        "detail": cpr_mask_text(detail)[:300],
         "remote_addr": _client_address(request),
         "path": cpr_mask_text(request.path)[:500] if request is not None else "",
     }

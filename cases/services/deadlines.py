@@ -4,8 +4,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case
-from cases.selectors.deadlines import case_deadlines
+from cases.selectors.deadlines import case_deadlines, cases_deadline_facts
 from visitation.deadlines import LAPSING_KINDS, next_deadline
+from visitation.deadlines import case_deadlines as compute_deadlines
+from visitation.models import RuleSet
 
 
 @transaction.atomic
@@ -23,6 +25,37 @@ def case_deadlines_refresh(*, case: Case, today: dt.date | None = None) -> None:
     Case.objects.filter(pk=case.pk).update(
         next_deadline_on=case.next_deadline_on, next_deadline_kind=case.next_deadline_kind
     )
+
+
+def cases_deadlines_refresh_many(*, cases: list[Case], today: dt.date | None = None) -> int:
+    """`case_deadlines_refresh` for many cases at once (the import): the same rules on the same facts, read
+    in a fixed number of queries (the rule sets, four for the facts of the open cases, one bulk update of
+    the cases whose stored deadline changes), whatever the number of cases. Pass the cases as they now are
+    in the database; their `next_deadline_on/kind` are set in place. Returns the number of cases whose
+    stored deadline changed."""
+    if not cases:
+        return 0
+    today = today or timezone.localdate()
+    # A closed case has no next deadline (next_deadline(closed=True)): no facts to read or rules to run.
+    open_cases = [case for case in cases if not case.is_closed]
+    facts = {}
+    if open_cases:
+        rules = {rule_set.pk: rule_set.as_rules() for rule_set in RuleSet.objects.all()}
+        facts = cases_deadline_facts(cases=open_cases, rules=rules)
+    changed = []
+    for case in cases:
+        upcoming = (
+            None
+            if case.is_closed
+            else next_deadline(compute_deadlines(facts[case.pk]), closed=False, today=today)
+        )
+        due_on, kind = (upcoming.due_on, upcoming.kind) if upcoming else (None, "")
+        if (case.next_deadline_on, case.next_deadline_kind) != (due_on, kind):
+            case.next_deadline_on, case.next_deadline_kind = due_on, kind
+            changed.append(case)
+    # bulk_update() of the derived columns only, as the single-case refresh's update() does.
+    Case.objects.bulk_update(changed, ["next_deadline_on", "next_deadline_kind"])
+    return len(changed)
 
 
 def cases_deadlines_refresh_all(*, rule_set_id: int | None = None) -> int:

@@ -4,6 +4,11 @@ The import is all or nothing: every row is validated first, and only when no row
 cases written, inside one transaction. A case is identified by (cpr, first day of absence), so importing
 the same sheet again updates the cases it created and creates none twice. A blank optional cell leaves what
 the case already holds; it never erases data recorded in the system.
+
+The rows are written in batches (issue 10): each batch reads what exists and inserts or updates each kind of
+record in one query, so a sheet costs the same queries whatever its number of rows. What a row writes is what
+the services write for one case (person_get_or_create, the case, its records, the timeline event, the audit
+entry, case_deadlines_refresh); tests/cases/test_import_bulk.py holds the two to that.
 """
 
 import csv
@@ -16,17 +21,27 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.crypto import cpr_hash
+from cases.crypto import cpr_encrypt, cpr_hash
 from cases.identifiers import Cpr, normalise_cvr, parse_cpr
-from cases.models import Assignment, Case, CaseException, Conversation, Employer, Measure, Person, Visitation
+from cases.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    CaseException,
+    Conversation,
+    Employer,
+    Measure,
+    Person,
+    Visitation,
+)
 from cases.selectors.access import cases_for_casework
-from cases.services.deadlines import case_deadlines_refresh
-from cases.services.persons import person_get_or_create
-from cases.services.timeline import case_event_add
-from staff.audit import audit_record
+from cases.services.deadlines import cases_deadlines_refresh_many
+from cases.services.persons import cpr_parse_for_person
+from staff.audit import audit_record_many
 from staff.models import AuditEntry, StaffMember
 from visitation.models import ClosingReason, ExceptionReason, MeasureType, RuleSet
 
@@ -374,6 +389,26 @@ def import_validate(rows: list[list[object]]) -> ImportResult:
 
 # --- Writing ------------------------------------------------------------------------------------------------
 
+# Rows written per batch. Every batch issues the same few queries whatever its size (a select and an insert
+# or update per kind of record), so a 10,000-row sheet costs tens of queries, not one per record.
+WRITE_BATCH_SIZE = 1000
+# The case's own columns an import may change (team follows the consultant) …
+_CASE_UPDATE_FIELDS = [
+    "employer_id",
+    "received_on",
+    "category",
+    "consultant_id",
+    "team_id",
+    "status",
+    "closed_on",
+    "closing_reason_id",
+]
+# … and those the timeline compares to tell whether it changed an existing case (besides new records).
+_CASE_SNAPSHOT_FIELDS = [name for name in _CASE_UPDATE_FIELDS if name != "team_id"]
+# The foreign keys refer to rows read or written by the import itself: clean_fields() skips the query per
+# key that full_clean() would make to prove they exist.
+_CASE_FOREIGN_KEYS = ["person", "employer", "consultant", "team", "rule_set", "closing_reason", "created_by"]
+
 
 def _import_user() -> AbstractBaseUser:
     user, created = get_user_model().objects.get_or_create(
@@ -385,138 +420,303 @@ def _import_user() -> AbstractBaseUser:
     return user
 
 
-def _person(row: ImportRow) -> Person:
-    return person_get_or_create(cpr=row.cpr.digits)[0]
+def _first_by(objects, key) -> dict:
+    """The first object per key, in the order given."""
+    found: dict = {}
+    for obj in objects:
+        found.setdefault(key(obj), obj)
+    return found
 
 
-def _employer(row: ImportRow) -> Employer | None:
-    cvr = row.values.get("cvr")
-    if not cvr:
-        return None
-    employer, _created = Employer.objects.get_or_create(
-        cvr=cvr, defaults={"name": row.values["arbejdsgiver"]}
-    )
-    return employer
+class _Writer:
+    """Writes validated rows in batches: what the services do for one case (person_get_or_create, the case
+    and its records, the timeline event, the deadline refresh, the audit entry), done for a whole batch at
+    once with bulk_create/bulk_update. The records a row adds or changes are exactly those of the former
+    row-by-row write (cases/services/imports.py before issue 10)."""
 
+    def __init__(self, *, actor: AbstractBaseUser | None, request: HttpRequest | None):
+        self.actor = actor
+        self.actor_id = actor.pk if actor is not None else None
+        self.request = request
+        self.import_user_id: int | None = None
+        self.cases: list[Case] = []  # every case written, for the deadline refresh at the end
+        self.visitation_rationale = _("Fra opfølgningsarket (import)")
+        self.exception_note = _("Godkendt i opfølgningsarket (import)")
+        self.created_text = _("Oprettet ved import af opfølgningsark")[:500]
+        self.updated_text = _("Opdateret ved import af opfølgningsark")[:500]
 
-def _snapshot(case: Case) -> tuple:
-    return (
-        case.employer_id,
-        case.received_on,
-        case.category,
-        case.consultant_id,
-        case.status,
-        case.closed_on,
-        case.closing_reason_id,
-        case.conversations.count(),
-        case.measures.count(),
-        case.exceptions.count(),
-    )
+    def write(self, rows: list[ImportRow]) -> int:
+        """Write every row; returns the number of cases created."""
+        created = 0
+        for start in range(0, len(rows), WRITE_BATCH_SIZE):
+            created += self._write_batch(rows[start : start + WRITE_BATCH_SIZE])
+        # The stored next deadline, as case_deadlines_refresh computes it, once every row is written: a
+        # person's earlier absences may come from any row of the sheet.
+        for start in range(0, len(self.cases), WRITE_BATCH_SIZE):
+            cases_deadlines_refresh_many(cases=self.cases[start : start + WRITE_BATCH_SIZE])
+        return created
 
+    def _recorder_id(self, case: Case, consultant: AbstractBaseUser | None) -> int:
+        if consultant is not None:
+            return consultant.pk
+        if case.consultant_id is not None:
+            return case.consultant_id
+        if self.actor_id is not None:
+            return self.actor_id
+        if self.import_user_id is None:
+            self.import_user_id = _import_user().pk
+        return self.import_user_id
 
-def _write_row(row: ImportRow, actor: AbstractBaseUser | None) -> bool:
-    """Create or update the row's case; True when created."""
-    v = row.values
-    person = _person(row)
-    case = Case.objects.filter(person=person, first_absence_day=row.first_absence_day).first()
-    created = case is None
-    if created:
-        case = Case(
-            person=person,
-            first_absence_day=row.first_absence_day,
-            source=Case.Source.IMPORT,
-            rule_set=v["rule_set"],
-            created_by=actor,
-        )
-        before = None
-    else:
-        before = _snapshot(case)
-    employer = _employer(row)
-    if employer is not None:
-        case.employer = employer
-    if v["modtaget"]:
-        case.received_on = v["modtaget"]
-    consultant = v["konsulent"]
-    if consultant is not None:
-        case.consultant = consultant
-        staff = StaffMember.objects.filter(user=consultant).first()
-        if staff is not None and staff.team_id:
-            case.team_id = staff.team_id
-    if v["kategori"]:
-        case.category = v["kategori"]
-    if v["slutdato"]:
-        case.status = Case.Status.CLOSED
-        case.closed_on = v["slutdato"]
-        case.closing_reason = v["afslutningsaarsag"]
-    case.full_clean()
-    case.save()
+    def _people(self, rows: list[ImportRow]) -> dict[str, Person]:
+        """The rows' people by CPR hash, the missing ones created: encrypted and hashed as
+        person_get_or_create does, which also refuses the same CPR numbers (ValidationError)."""
+        parsed = {row.cpr.digits: cpr_parse_for_person(row.cpr.digits) for row in rows}
+        hashes = {digits: cpr_hash(digits) for digits in parsed}
+        people = {
+            person.cpr_hash: person
+            for person in Person.objects.filter(cpr_hash__in=hashes.values()).only("id", "uuid", "cpr_hash")
+        }
+        new_people = []
+        for digits, cpr in parsed.items():
+            if hashes[digits] in people:
+                continue
+            person = Person(
+                cpr_encrypted=cpr_encrypt(digits),
+                cpr_hash=hashes[digits],
+                birth_date=cpr.birth_date,
+                sex=Person.Sex.FEMALE if cpr.is_female else Person.Sex.MALE,
+            )
+            person.clean_fields()
+            people[person.cpr_hash] = person
+            new_people.append(person)
+        Person.objects.bulk_create(new_people)
+        return {digits: people[digest] for digits, digest in hashes.items()}
 
-    recorder = consultant or case.consultant or actor or _import_user()
-    if consultant is not None:
-        current = case.assignments.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
-        if current is None or current.consultant_id != consultant.pk:
-            start = v["modtaget"] or case.received_on or row.first_absence_day
-            if current is not None:
-                start = max(start, current.started_on)
-                current.ended_on = start
-                current.save(update_fields=["ended_on"])
-            Assignment.objects.create(case=case, consultant=consultant, started_on=start)
-    if v["kategori"] and not case.visitations.filter(category=v["kategori"]).exists():
-        Visitation.objects.create(
-            case=case,
-            category=v["kategori"],
-            decided_on=v["foerste_samtale"] or v["modtaget"] or row.first_absence_day,
-            rationale=_("Fra opfølgningsarket (import)"),
-            decided_by=recorder,
-        )
-    if v["foerste_samtale"]:
-        participants = [Conversation.Participant.CITIZEN, Conversation.Participant.CONSULTANT]
-        if v["arbejdsgiver_deltog"]:
-            participants.insert(1, Conversation.Participant.NEAREST_LEADER)
-        conversation = case.conversations.filter(held_on=v["foerste_samtale"]).first() or Conversation(
-            case=case, held_on=v["foerste_samtale"], recorded_by=recorder
-        )
-        conversation.place = v["samtale_sted"]
-        conversation.employer_took_part = v["arbejdsgiver_deltog"]
-        conversation.participants = participants
-        conversation.full_clean()
-        conversation.save()
-    if v["undtagelse"] and not case.exceptions.filter(
-        reason=v["undtagelse"], status=CaseException.Status.APPROVED
-    ):
-        # Approved in the sheet already, by whoever decided then: no decider is known here.
-        CaseException.objects.create(
-            case=case,
-            reason=v["undtagelse"],
-            proposed_by=recorder,
-            proposed_at=timezone.now(),
-            status=CaseException.Status.APPROVED,
-            decided_at=timezone.now(),
-            decision_note=_("Godkendt i opfølgningsarket (import)"),
-        )
-    if v["virksomhedsrettet_start"]:
-        Measure.objects.get_or_create(
-            case=case, type=v["virksomhedsrettet_type"], started_on=v["virksomhedsrettet_start"]
+    def _employers(self, rows: list[ImportRow]) -> dict[str, int]:
+        """Employer ids by CVR; a new employer takes the name of the first row naming it (get_or_create)."""
+        names: dict[str, str] = {}
+        for row in rows:
+            if row.values.get("cvr"):
+                names.setdefault(row.values["cvr"], row.values["arbejdsgiver"])
+        if not names:
+            return {}
+        employers = dict(Employer.objects.filter(cvr__in=names).values_list("cvr", "id"))
+        new_employers = [Employer(cvr=cvr, name=name) for cvr, name in names.items() if cvr not in employers]
+        Employer.objects.bulk_create(new_employers)
+        employers.update((employer.cvr, employer.pk) for employer in new_employers)
+        return employers
+
+    def _write_batch(self, rows: list[ImportRow]) -> int:
+        people = self._people(rows)
+        employers = self._employers(rows)
+        # The cases the rows name that exist (re-read inside the transaction; validation read them before).
+        existing = {
+            (case.person_id, case.first_absence_day): case
+            for case in Case.objects.filter(
+                person_id__in={person.pk for person in people.values()},
+                first_absence_day__in={row.first_absence_day for row in rows},
+            )
+        }
+        consultant_ids = {row.values["konsulent"].pk for row in rows if row.values["konsulent"] is not None}
+        teams = (
+            dict(StaffMember.objects.filter(user_id__in=consultant_ids).values_list("user_id", "team_id"))
+            if consultant_ids
+            else {}
         )
 
-    if created:
-        case_event_add(
-            case=case, actor=actor, kind="imported", text=_("Oprettet ved import af opfølgningsark")
+        # 1. The cases themselves.
+        planned = []  # (row, person, case, created, snapshot before)
+        new_cases, changed_cases = [], []
+        changed_fields: set[str] = set()
+        for row in rows:
+            v = row.values
+            person = people[row.cpr.digits]
+            case = existing.get((person.pk, row.first_absence_day))
+            created = case is None
+            if created:
+                case = Case(
+                    person_id=person.pk,
+                    first_absence_day=row.first_absence_day,
+                    source=Case.Source.IMPORT,
+                    rule_set_id=v["rule_set"].pk,
+                    created_by_id=self.actor_id,
+                )
+            columns_before = {name: getattr(case, name) for name in _CASE_UPDATE_FIELDS}
+            if v.get("cvr"):
+                case.employer_id = employers[v["cvr"]]
+            if v["modtaget"]:
+                case.received_on = v["modtaget"]
+            consultant = v["konsulent"]
+            if consultant is not None:
+                case.consultant_id = consultant.pk
+                if teams.get(consultant.pk):
+                    case.team_id = teams[consultant.pk]
+            if v["kategori"]:
+                case.category = v["kategori"]
+            if v["slutdato"]:
+                case.status = Case.Status.CLOSED
+                case.closed_on = v["slutdato"]
+                case.closing_reason_id = v["afslutningsaarsag"].pk
+            case.clean_fields(exclude=_CASE_FOREIGN_KEYS)
+            changed = {name for name in _CASE_UPDATE_FIELDS if getattr(case, name) != columns_before[name]}
+            if created:
+                new_cases.append(case)
+            elif changed:
+                changed_cases.append(case)
+                changed_fields |= changed
+            before = [columns_before[name] for name in _CASE_SNAPSHOT_FIELDS]
+            planned.append((row, person, case, created, before))
+        Case.objects.bulk_create(new_cases)
+        if changed_cases:
+            # Only the columns some row changed: bulk_update builds a CASE … WHEN per row for each column.
+            Case.objects.bulk_update(
+                changed_cases, [name for name in _CASE_UPDATE_FIELDS if name in changed_fields]
+            )
+
+        # 2. What the existing cases already hold, to add only what is missing (as the services check).
+        existing_ids = [case.pk for _row, _person, case, created, _before in planned if not created]
+        open_assignments: dict[int, Assignment] = {}
+        visitations: set[tuple[int, int]] = set()
+        conversations: dict[tuple[int, dt.date], Conversation] = {}
+        approved: set[tuple[int, int]] = set()
+        measures: set[tuple[int, int, dt.date]] = set()
+        if existing_ids:
+            open_assignments = _first_by(
+                Assignment.objects.filter(case_id__in=existing_ids, ended_on__isnull=True).order_by(
+                    "case_id", "-started_on", "-id"
+                ),
+                lambda assignment: assignment.case_id,
+            )
+            visitations = set(
+                Visitation.objects.filter(case_id__in=existing_ids).values_list("case_id", "category")
+            )
+            conversations = _first_by(
+                Conversation.objects.filter(
+                    case_id__in=existing_ids,
+                    held_on__in={
+                        row.values["foerste_samtale"] for row in rows if row.values["foerste_samtale"]
+                    },
+                ).order_by("held_on", "id"),
+                lambda conversation: (conversation.case_id, conversation.held_on),
+            )
+            approved = set(
+                CaseException.objects.filter(
+                    case_id__in=existing_ids, status=CaseException.Status.APPROVED
+                ).values_list("case_id", "reason_id")
+            )
+            measures = set(
+                Measure.objects.filter(case_id__in=existing_ids).values_list(
+                    "case_id", "type_id", "started_on"
+                )
+            )
+
+        # 3. The records each row adds, the timeline and the audit log.
+        ended_assignments, new_assignments, new_visitations = [], [], []
+        new_conversations, changed_conversations, new_exceptions, new_measures, events = [], [], [], [], []
+        audited: dict[str, list[dict]] = {AuditEntry.Action.CREATE: [], AuditEntry.Action.CHANGE: []}
+        for row, person, case, created, before in planned:
+            v = row.values
+            consultant = v["konsulent"]
+            recorder_id = self._recorder_id(case, consultant)
+            records_added = False
+            if consultant is not None:
+                current = open_assignments.get(case.pk)
+                if current is None or current.consultant_id != consultant.pk:
+                    start = v["modtaget"] or case.received_on or row.first_absence_day
+                    if current is not None:
+                        start = max(start, current.started_on)
+                        current.ended_on = start
+                        ended_assignments.append(current)
+                    new_assignments.append(
+                        Assignment(case_id=case.pk, consultant_id=consultant.pk, started_on=start)
+                    )
+            if v["kategori"] and (case.pk, v["kategori"]) not in visitations:
+                new_visitations.append(
+                    Visitation(
+                        case_id=case.pk,
+                        category=v["kategori"],
+                        decided_on=v["foerste_samtale"] or v["modtaget"] or row.first_absence_day,
+                        rationale=self.visitation_rationale,
+                        decided_by_id=recorder_id,
+                    )
+                )
+            if v["foerste_samtale"]:
+                participants = [Conversation.Participant.CITIZEN, Conversation.Participant.CONSULTANT]
+                if v["arbejdsgiver_deltog"]:
+                    participants.insert(1, Conversation.Participant.NEAREST_LEADER)
+                conversation = conversations.get((case.pk, v["foerste_samtale"]))
+                if conversation is None:
+                    conversation = Conversation(
+                        case_id=case.pk, held_on=v["foerste_samtale"], recorded_by_id=recorder_id
+                    )
+                    new_conversations.append(conversation)
+                    records_added = True
+                elif (conversation.place, conversation.employer_took_part, conversation.participants) != (
+                    v["samtale_sted"],
+                    v["arbejdsgiver_deltog"],
+                    participants,
+                ):
+                    changed_conversations.append(conversation)  # the sheet corrects it (unchanged: no write)
+                conversation.place = v["samtale_sted"]
+                conversation.employer_took_part = v["arbejdsgiver_deltog"]
+                conversation.participants = participants
+                conversation.clean_fields(exclude=["case", "recorded_by"])
+            if v["undtagelse"] and (case.pk, v["undtagelse"].pk) not in approved:
+                # Approved in the sheet already, by whoever decided then: no decider is known here.
+                now = timezone.now()
+                new_exceptions.append(
+                    CaseException(
+                        case_id=case.pk,
+                        reason_id=v["undtagelse"].pk,
+                        proposed_by_id=recorder_id,
+                        proposed_at=now,
+                        status=CaseException.Status.APPROVED,
+                        decided_at=now,
+                        decision_note=self.exception_note,
+                    )
+                )
+                records_added = True
+            if v["virksomhedsrettet_start"]:
+                key = (case.pk, v["virksomhedsrettet_type"].pk, v["virksomhedsrettet_start"])
+                if key not in measures:
+                    new_measures.append(Measure(case_id=case.pk, type_id=key[1], started_on=key[2]))
+                    records_added = True
+            changed = records_added or before != [getattr(case, name) for name in _CASE_SNAPSHOT_FIELDS]
+            if created or changed:
+                events.append(
+                    CaseEvent(
+                        case_id=case.pk,
+                        actor=self.actor,
+                        kind="imported",
+                        text=self.created_text if created else self.updated_text,
+                        occurred_at=timezone.now(),
+                    )
+                )
+            audited[AuditEntry.Action.CREATE if created else AuditEntry.Action.CHANGE].append(
+                {"uuid": case.uuid, "person__uuid": person.uuid}
+            )
+            self.cases.append(case)
+        Assignment.objects.bulk_update(ended_assignments, ["ended_on"])
+        Assignment.objects.bulk_create(new_assignments)
+        Visitation.objects.bulk_create(new_visitations)
+        Conversation.objects.bulk_create(new_conversations)
+        Conversation.objects.bulk_update(
+            changed_conversations, ["place", "employer_took_part", "participants"]
         )
-    elif _snapshot(case) != before:
-        case_event_add(
-            case=case, actor=actor, kind="imported", text=_("Opdateret ved import af opfølgningsark")
-        )
-    case_deadlines_refresh(case=case)
-    audit_record(
-        request=None,
-        actor=actor,
-        action=AuditEntry.Action.CREATE if created else AuditEntry.Action.CHANGE,
-        object_type="case",
-        case=case,
-        detail="import",
-    )
-    return created
+        CaseException.objects.bulk_create(new_exceptions)
+        Measure.objects.bulk_create(new_measures)
+        CaseEvent.objects.bulk_create(events)
+        for action, cases in audited.items():
+            if cases:
+                audit_record_many(
+                    request=self.request,
+                    actor=self.actor,
+                    action=action,
+                    object_type="case",
+                    cases=cases,
+                    detail="import",
+                )
+        return len(new_cases)
 
 
 def _refuse_cases_out_of_reach(result: ImportResult, actor: AbstractBaseUser) -> None:
@@ -536,15 +736,21 @@ def _refuse_cases_out_of_reach(result: ImportResult, actor: AbstractBaseUser) ->
 
 
 def cases_import(
-    *, data: bytes, filename: str = "", actor: AbstractBaseUser | None = None, dry_run: bool = False
+    *,
+    data: bytes,
+    filename: str = "",
+    actor: AbstractBaseUser | None = None,
+    request: HttpRequest | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Validate the whole file, then (unless dry_run or any error) write every row in one transaction."""
+    """Validate the whole file, then (unless dry_run or any error) write every row in one transaction.
+    From the web page, pass the request: the audit entries then record its address and path."""
     result = import_validate(read_table(data, filename))
     if actor is not None and not result.errors:
         _refuse_cases_out_of_reach(result, actor)
     if result.errors or dry_run:
         return result
     with transaction.atomic():
-        created = sum(1 for row in result.rows if _write_row(row, actor))
+        created = _Writer(actor=actor, request=request).write(result.rows)
     result.created, result.updated, result.saved = created, len(result.rows) - created, True
     return result
