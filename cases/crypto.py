@@ -22,6 +22,18 @@ def cpr_decrypt(token: str) -> str:
     return _fernet(tuple(settings.CPR_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
 
 
+def sheet_encrypt(data: bytes) -> str:
+    """Encrypt other data that holds CPR numbers (an uploaded sheet waiting in the session between preview
+    and confirmation) under the same keys, so that no CPR number rests unencrypted there either."""
+    return _fernet(tuple(settings.CPR_ENCRYPTION_KEYS)).encrypt(data).decode()
+
+
+def sheet_decrypt(token: str) -> bytes:
+    """Raises cryptography.fernet.InvalidToken when the token was not made by `sheet_encrypt` under a
+    current key (e.g. a session from before a key was retired)."""
+    return _fernet(tuple(settings.CPR_ENCRYPTION_KEYS)).decrypt(token.encode())
+
+
 def cpr_reencrypt(token: str) -> str:
     """Re-encrypt under the newest key (key rotation)."""
     return _fernet(tuple(settings.CPR_ENCRYPTION_KEYS)).rotate(token.encode()).decode()

@@ -7,9 +7,9 @@ form (`action_form`) when it is opened: rendering all ten forms with every page 
 with the errors next to the fields; without JavaScript the errors come back as a message on the case page.
 """
 
-import base64
 from dataclasses import dataclass
 
+from cryptography.fernet import InvalidToken
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import forms_casework as forms
+from cases.crypto import sheet_decrypt, sheet_encrypt
 from cases.models import Case, Measure, Offer
 from cases.selectors.cases import case_visible_to
 from cases.selectors.casework import case_work_records, exceptions_pending_for
@@ -340,17 +341,20 @@ IMPORT_MAX_BYTES = 5 * 1024 * 1024
 @role_required(Role.LEADER)
 def import_upload(request):
     """Upload → preview with every error (nothing saved) → confirm → import. The uploaded file waits in the
-    session between preview and confirmation, never on disk, and is removed when imported or replaced."""
+    session between preview and confirmation, encrypted, never on disk, and is removed when imported or
+    replaced."""
     form = forms.ImportUploadForm()
     result = None
     if request.method == "POST" and "confirm" in request.POST:
         stored = request.session.pop(IMPORT_SESSION_KEY, None)
-        if stored is None:
+        try:
+            data = sheet_decrypt(stored["sheet"]) if stored else None
+        except (InvalidToken, KeyError, TypeError):  # a key retired since, or a session from before
+            data = None
+        if data is None:
             messages.error(request, _("Upload filen igen: forhåndsvisningen er udløbet."))
             return redirect("cases:import")
-        result = cases_import(
-            data=base64.b64decode(stored["data"]), filename=stored["name"], actor=request.user
-        )
+        result = cases_import(data=data, filename=stored["name"], actor=request.user, request=request)
         if result.saved:
             messages.success(
                 request,
@@ -373,8 +377,10 @@ def import_upload(request):
                 else:
                     request.session.pop(IMPORT_SESSION_KEY, None)
                     if not result.errors:
+                        # Encrypted under the CPR keys: the sheet's CPR numbers never rest in clear in
+                        # the session store.
                         request.session[IMPORT_SESSION_KEY] = {
                             "name": upload.name,
-                            "data": base64.b64encode(data).decode(),
+                            "sheet": sheet_encrypt(data),
                         }
     return render(request, "cases/import.html", {"form": form, "result": result})
