@@ -166,7 +166,12 @@ def read_table(data: bytes, filename: str = "") -> list[list[object]]:
             raise ImportFileError(_("Filen er ikke en CSV-fil i UTF-8.")) from None
         first_line = text.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        try:
+            # newline="": the csv module splits lines itself, so a lone \r is a line break, not an error.
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            rows = [[cell.strip() for cell in row] for row in reader]
+        except csv.Error:
+            raise ImportFileError(_("Filen er ikke en CSV-fil i UTF-8.")) from None
     # Spreadsheets keep trailing blank columns and rows; they carry nothing.
     while rows and not any(cell != "" for cell in rows[-1]):
         rows.pop()
