@@ -426,7 +426,7 @@ class AuditEntry(models.Model):
         editable=False,
         help_text=_("CPR-numre gemmes kun som maskeret fingeraftryk."),
     )
-    # Indexed: a case's access log (audit_entries_for_case) and a citizen's extract (audit_entries_for_person).
+    # Indexed: a case's access log (audit_entries_for_case), a citizen's extract (audit_entries_for_person).
     case_uuid = models.UUIDField(_("sag"), null=True, blank=True, db_index=True, editable=False)
     person_uuid = models.UUIDField(_("borger"), null=True, blank=True, db_index=True, editable=False)
     remote_addr = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True, editable=False)
