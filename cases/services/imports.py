@@ -522,10 +522,14 @@ class _Writer:
                 first_absence_day__in={row.first_absence_day for row in rows},
             )
         }
-        consultant_ids = {row.values["konsulent"].pk for row in rows if row.values["konsulent"] is not None}
+        # Teams: a case follows its consultant's team; a new case without one is placed in the importing
+        # user's team, so that it belongs to a department (cases/selectors/access.py) until someone takes it.
+        team_owners = {row.values["konsulent"].pk for row in rows if row.values["konsulent"] is not None}
+        if self.actor_id is not None:
+            team_owners.add(self.actor_id)
         teams = (
-            dict(StaffMember.objects.filter(user_id__in=consultant_ids).values_list("user_id", "team_id"))
-            if consultant_ids
+            dict(StaffMember.objects.filter(user_id__in=team_owners).values_list("user_id", "team_id"))
+            if team_owners
             else {}
         )
 
@@ -545,6 +549,7 @@ class _Writer:
                     source=Case.Source.IMPORT,
                     rule_set_id=v["rule_set"].pk,
                     created_by_id=self.actor_id,
+                    team_id=teams.get(self.actor_id),
                 )
             columns_before = {name: getattr(case, name) for name in _CASE_UPDATE_FIELDS}
             if v.get("cvr"):

@@ -185,3 +185,16 @@ def test_a_cpr_number_the_services_refuse_still_refuses_the_import(alice):
     with pytest.raises(ValidationError):
         cases_import(data=sheet([full_row(), full_row(cpr="010130-4001")]), filename="ark.csv")
     assert not Case.objects.exists() and not Person.objects.exists()
+
+
+def test_a_new_case_without_consultant_is_placed_in_the_importing_users_team(alice, leader, team, other_team):
+    # alice (the consultant fixture) is in `team`; the leader importing is in `team` too: move them apart.
+    alice.staff.team = other_team
+    alice.staff.save()
+    result = cases_import(
+        data=sheet([open_row(cpr=cpr_for(1), konsulent=""), open_row(cpr=cpr_for(2))]), actor=leader
+    )
+    assert result.saved
+    unallocated, allocated = Case.objects.get(consultant=None), Case.objects.get(consultant=alice)
+    assert unallocated.team == team  # the leader's department sees it
+    assert allocated.team == other_team  # follows the consultant
