@@ -200,20 +200,20 @@ def _parse_date(value: object) -> dt.date:
 class _Catalogues:
     """Everything the rows are checked against, read once per import."""
 
-    def __init__(self):
+    def __init__(self, usernames: set[str]):
         self.exceptions = {r.code: r for r in ExceptionReason.objects.all()}
         self.measures = {m.code: m for m in MeasureType.objects.all()}
         self.closing = {c.code: c for c in ClosingReason.objects.all()}
         self.rule_sets = list(RuleSet.objects.order_by("-effective_from"))
-        self.users: dict[str, AbstractBaseUser | None] = {}
+        # The consultants the sheet names, in one query (not one per name).
+        active = get_user_model().objects.filter(username__in=usernames, is_active=True) if usernames else []
+        self.users: dict[str, AbstractBaseUser] = {user.get_username(): user for user in active}
 
     def rule_set_for(self, day: dt.date) -> RuleSet | None:
         return next((rules for rules in self.rule_sets if rules.effective_from <= day), None)
 
     def user(self, username: str) -> AbstractBaseUser | None:
-        if username not in self.users:
-            self.users[username] = get_user_model().objects.filter(username=username, is_active=True).first()
-        return self.users[username]
+        return self.users.get(username)
 
 
 def _validate_row(number: int, raw: dict[str, object], catalogues: _Catalogues, errors: list[RowError]):
@@ -346,7 +346,11 @@ def import_validate(rows: list[list[object]]) -> ImportResult:
     if errors:
         return ImportResult(rows=[], errors=errors)
 
-    catalogues = _Catalogues()
+    consultant_column = columns.index("konsulent") if "konsulent" in columns else None
+    usernames = set()
+    if consultant_column is not None:
+        usernames = {str(cells[consultant_column]) for cells in body if len(cells) > consultant_column}
+    catalogues = _Catalogues(usernames - {""})
     parsed: list[ImportRow] = []
     seen: dict[tuple[str, dt.date], int] = {}
     for index, cells in enumerate(body, start=2):
