@@ -349,7 +349,8 @@ class Bench:
             return
         # What the page needs, as meetings.selectors reads it: the order of the department's whole queue (open
         # category 2/3 cases with an employer, no booked or held meeting, no conversation), then the first
-        # page's rows with their count of contact attempts.
+        # page's rows with their count of contact attempts. LIMIT 1 in NOT EXISTS, as Django writes it: one
+        # look-up per waiting case; without it PostgreSQL hashes every meeting and conversation nationally.
         department_id = booker.staff.team.department_id
         team_ids = ", ".join(
             str(pk) for pk in Team.objects.filter(department_id=department_id).values_list("pk", flat=True)
@@ -358,8 +359,8 @@ class Bench:
             f"FROM cases_case c WHERE (c.team_id IS NULL OR c.team_id IN ({team_ids or 'NULL'})) "
             "AND c.status = 'open' AND c.category IN (2, 3) "
             "AND c.employer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM meetings_meeting m "
-            "WHERE m.case_id = c.id AND m.status IN ('booked', 'held')) "
-            "AND NOT EXISTS (SELECT 1 FROM cases_conversation x WHERE x.case_id = c.id)"
+            "WHERE m.case_id = c.id AND m.status IN ('booked', 'held') LIMIT 1) "
+            "AND NOT EXISTS (SELECT 1 FROM cases_conversation x WHERE x.case_id = c.id LIMIT 1)"
         )
         floor = _sqls(
             (f"SELECT c.id, c.first_absence_day, c.received_on {waiting}", []),
