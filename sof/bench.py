@@ -349,8 +349,9 @@ class Bench:
             return
         # What the page needs, as meetings.selectors reads it: the order of the department's whole queue (open
         # category 2/3 cases with an employer, no booked or held meeting, no conversation), then the first
-        # page's rows with their count of contact attempts. LIMIT 1 in NOT EXISTS, as Django writes it: one
-        # look-up per waiting case; without it PostgreSQL hashes every meeting and conversation nationally.
+        # page's rows by their ids, with their count of contact attempts. LIMIT 1 in NOT EXISTS, as Django
+        # writes it: one look-up per waiting case; without it PostgreSQL hashes every meeting and conversation
+        # nationally. (An ORDER BY … LIMIT 50 in SQL walks the national first-day index instead.)
         department_id = booker.staff.team.department_id
         team_ids = ", ".join(
             str(pk) for pk in Team.objects.filter(department_id=department_id).values_list("pk", flat=True)
@@ -362,14 +363,19 @@ class Bench:
             "WHERE m.case_id = c.id AND m.status IN ('booked', 'held') LIMIT 1) "
             "AND NOT EXISTS (SELECT 1 FROM cases_conversation x WHERE x.case_id = c.id LIMIT 1)"
         )
-        floor = _sqls(
-            (f"SELECT c.id, c.first_absence_day, c.received_on {waiting}", []),
-            ("SELECT c.*, p.*, e.*, u.username, r.name, (SELECT COUNT(*) FROM meetings_contactattempt a "
-             "WHERE a.case_id = c.id) FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
-             "JOIN cases_employer e ON e.id = c.employer_id LEFT JOIN auth_user u ON u.id = c.consultant_id "
-             f"JOIN visitation_ruleset r ON r.id = c.rule_set_id WHERE c.id IN (SELECT c.id {waiting} "
-             f"ORDER BY c.first_absence_day, c.id LIMIT {QUEUE_PAGE_SIZE})", []),
-        )  # fmt: skip
+        order = _sql(f"SELECT c.id, c.first_absence_day, c.received_on {waiting}")
+
+        def floor():
+            first_page = sorted(order(), key=lambda row: (row[1], row[0]))[:QUEUE_PAGE_SIZE]
+            ids = ", ".join(str(row[0]) for row in first_page) or "NULL"
+            _sql(
+                "SELECT c.*, p.*, e.*, u.username, r.name, (SELECT COUNT(*) FROM meetings_contactattempt a "
+                "WHERE a.case_id = c.id) FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
+                "JOIN cases_employer e ON e.id = c.employer_id "
+                "LEFT JOIN auth_user u ON u.id = c.consultant_id "
+                f"JOIN visitation_ruleset r ON r.id = c.rule_set_id WHERE c.id IN ({ids})"
+            )()
+
         self._page("Booker queue", size, booker, url, floor, TARGET_PAGE_P95_MS)
 
     def _case_page(self, size: int, consultant) -> None:
