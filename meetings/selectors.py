@@ -32,11 +32,6 @@ def first_meeting_deadline(case: Case) -> dt.date:
     return case.end_of_week(case.rule_set.first_follow_up_week)
 
 
-def intake_deadline(case: Case) -> dt.date:
-    """The benefit office hands cat. 2/3 cases over no later than week 7 (domain.md, intake)."""
-    return case.end_of_week(case.rule_set.first_follow_up_week - 1)
-
-
 # --- calendars -------------------------------------------------------------------------------------------
 
 
@@ -199,7 +194,7 @@ def booking_queue(*, today: dt.date, user=None) -> list[QueueEntry]:
     ):
         deadline = end_of_week(first_absence_day, week)
         late = None
-        if received_on:
+        if received_on:  # the benefit office hands cat. 2/3 cases over by the end of week 7 (domain.md)
             late = max(0, (received_on - end_of_week(first_absence_day, week - 1)).days)
         entries.append(QueueEntry(case_id, deadline, (deadline - today).days, late))
     entries.sort(key=lambda entry: (entry.days_left, entry.case_id))

@@ -46,30 +46,20 @@ def staff_placement(user) -> Placement:
     look-ups in PostgreSQL, while `IN (SELECT …)` became a filter over every case in the country
     (docs/benchmarks.md, report page)."""
     if not hasattr(user, "_sof_placement"):
-        placement = Placement()
+        rows = []  # (team id, department id, whether it is the user's own) for each team of the department
         if user.is_authenticated:
             own_team = StaffMember.objects.filter(user=user, team=OuterRef("pk"))
-            rows = Team.objects.filter(department__team__members__user=user).values_list(
-                "pk", "department_id", Exists(own_team)
-            )
-            for team_id, department_id, own in rows:
-                placement = Placement(
-                    team_id=team_id if own else placement.team_id,
-                    department_id=department_id,
-                    department_team_ids=(*placement.department_team_ids, team_id),
+            rows = list(
+                Team.objects.filter(department__team__members__user=user).values_list(
+                    "pk", "department_id", Exists(own_team)
                 )
-        user._sof_placement = placement
+            )
+        user._sof_placement = Placement(
+            team_id=next((team_id for team_id, _department, own in rows if own), None),
+            department_id=rows[0][1] if rows else None,
+            department_team_ids=tuple(team_id for team_id, _department, _own in rows),
+        )
     return user._sof_placement
-
-
-def waiting_for_booking_q() -> Q:
-    """Cases waiting for the first meeting to be booked: the booker's whole view of the case list."""
-    return Q(
-        status=Case.Status.OPEN,
-        category__in=BOOKABLE_CATEGORIES,
-        employer__isnull=False,
-        first_meeting_planned_on__isnull=True,
-    )
 
 
 def department_q(placement: Placement) -> Q:
