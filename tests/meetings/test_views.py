@@ -82,6 +82,7 @@ def test_a_long_queue_shows_a_page_at_a_time_of_the_departments_cases_and_counts
     first = client.get(reverse("meetings:queue"))
     assert [row.case for row in first.context["rows"]] == waiting[:QUEUE_PAGE_SIZE]
     assert f"Viser 1–{QUEUE_PAGE_SIZE} af {QUEUE_PAGE_SIZE + 5}" in first.content.decode()
+    assert 'href="?page=2">Næste</a>' in first.content.decode()
     assert (first.context["flow"].waiting, first.context["flow"].booked_this_week) == (QUEUE_PAGE_SIZE + 5, 0)
     reads = AuditEntry.objects.filter(object_type="booking_queue")
     assert reads.count() == QUEUE_PAGE_SIZE  # what was shown, not the whole queue
