@@ -69,7 +69,9 @@ MIGRATION_SEEDS = [
 
 @pytest.fixture(autouse=True)
 def _migration_data_in_transactional_tests(request):
-    if "transactional_db" not in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = marker is not None and marker.kwargs.get("transaction", False)
+    if not by_marker and "transactional_db" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
     from importlib import import_module
