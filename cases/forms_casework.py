@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Conversation
+from cases.models import Case, Conversation, ReassessmentOutcome
 from staff.roles import Role
 from visitation.models import Category, ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
 
@@ -207,6 +207,13 @@ class Agreement56Form(forms.Form):
 
 class RetentionPlanForm(forms.Form):
     received_on = _date(_("Fastholdelsesplan modtaget den"), initial_today=True)
+
+
+class ReassessmentForm(forms.Form):
+    """The re-assessment decision (sygedagpengeloven § 24): payment never simply stops; a decision is made."""
+
+    decided_on = _date(_("Afgjort den"), initial_today=True)
+    outcome = forms.ChoiceField(label=_("Afgørelse"), choices=ReassessmentOutcome.choices)
 
 
 class CloseForm(forms.Form):

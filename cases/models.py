@@ -86,6 +86,14 @@ class Person(models.Model):
         return f"{self.birth_date:%d%m%y}-XXXX"
 
 
+class ReassessmentOutcome(models.TextChoices):
+    """What a re-assessment (sygedagpengeloven § 24) decides; payment never simply stops. Kept in the case's
+    timeline; the case stores the day (Case.reassessment_decided_on)."""
+
+    EXTENSION_27 = "extension_27", _("Forlængelse efter § 27")
+    JOBAFKLARING = "jobafklaring", _("Overgang til jobafklaringsforløb")
+
+
 class Case(models.Model):
     class Source(models.TextChoices):
         BENEFIT_OFFICE = "benefit_office", _("Ydelseskontoret")

@@ -2,7 +2,7 @@
 
 Each action view is thin: authorise through `_get_case_for_user`, validate the form, call one service,
 redirect back to the case page. The case page lists the actions as closed sections and fetches a section's
-form (`action_form`) when it is opened: rendering all ten forms with every page cost most of the page's time
+form (`action_form`) when it is opened: rendering all the forms with every page cost most of the page's time
 (docs/benchmarks.md, "Case page"). Forms are posted with htmx: an invalid form comes back as its own section
 with the errors next to the fields; without JavaScript the errors come back as a message on the case page.
 """
@@ -64,6 +64,8 @@ ACTIONS = [
            gettext_lazy("Gem § 56-aftale")),
     Action("retention-plan", gettext_lazy("Fastholdelsesplan (§ 7 b)"), forms.RetentionPlanForm,
            gettext_lazy("Gem fastholdelsesplan")),
+    Action("reassessment", gettext_lazy("Revurdering (§ 24)"), forms.ReassessmentForm,
+           gettext_lazy("Gem afgørelse")),
     Action("close", gettext_lazy("Afslut sagen"), forms.CloseForm, gettext_lazy("Afslut sagen")),
 ]  # fmt: skip
 ACTIONS_BY_SLUG = {action.slug: action for action in ACTIONS}
@@ -100,6 +102,9 @@ def _run(slug: str, *, case: Case, actor, data: dict) -> str:
     if slug == "retention-plan":
         casework.retention_plan_register(case=case, actor=actor, **data)
         return _("Fastholdelsesplanen er gemt.")
+    if slug == "reassessment":
+        casework.reassessment_decide(case=case, actor=actor, **data)
+        return _("Revurderingens afgørelse er gemt.")
     if slug == "close":
         casework.case_close(case=case, actor=actor, **data)
         return _("Sagen er afsluttet.")

@@ -26,6 +26,7 @@ from cases.models import (
     GradualReturnStep,
     Measure,
     Offer,
+    ReassessmentOutcome,
     Visitation,
 )
 from cases.services.deadlines import case_deadlines_refresh
@@ -573,6 +574,30 @@ def retention_plan_register(*, case: Case, actor: AbstractBaseUser, received_on:
         actor=actor,
         kind="retention_plan",
         text=_("Fastholdelsesplan (§ 7 b) modtaget %(day)s") % {"day": _date(received_on)},
+    )
+    _done(locked, case)
+    return case
+
+
+@transaction.atomic
+def reassessment_decide(*, case: Case, actor: AbstractBaseUser, decided_on: dt.date, outcome: str) -> Case:
+    """The re-assessment decision (§ 24: a § 27 extension or the transition to jobafklaringsforløb); it
+    completes the re-assessment deadline."""
+    if outcome not in ReassessmentOutcome.values:
+        raise ValidationError({"outcome": _("Vælg en afgørelse.")})
+    locked = _lock(case)
+    _check_date(locked, decided_on, "decided_on")
+    if decided_on == locked.reassessment_decided_on:
+        raise ValidationError(_("Revurderingen er allerede afgjort den dag."))
+    locked.reassessment_decided_on = decided_on
+    locked.full_clean()
+    locked.save(update_fields=["reassessment_decided_on"])
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="reassessment",
+        text=_("Revurdering afgjort %(day)s: %(outcome)s")
+        % {"day": _date(decided_on), "outcome": ReassessmentOutcome(outcome).label},
     )
     _done(locked, case)
     return case

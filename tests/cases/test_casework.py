@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases.models import Case, CaseException, Conversation, Measure
+from cases.selectors.deadlines import case_deadlines
 from cases.services.casework import (
     agreement_56_register,
     case_close,
@@ -19,6 +20,7 @@ from cases.services.casework import (
     measure_start,
     offer_add,
     offer_finish,
+    reassessment_decide,
     retention_plan_register,
     visitation_set,
 )
@@ -289,6 +291,22 @@ def test_retention_plan_and_agreement_56(hh_case, consultant):
     hh_case.refresh_from_db()
     assert hh_case.retention_plan_received_on == dt.date(2017, 10, 1)
     assert hh_case.agreement_56_expires_on == dt.date(2022, 2, 27)
+
+
+def test_the_reassessment_decision_completes_the_reassessment_deadline(hh_case, consultant):
+    def reassessment():
+        return next(d for d in case_deadlines(case=hh_case) if d.kind == "reassessment")
+
+    assert not reassessment().is_done  # HH has been on benefit for years: the re-assessment is long due
+    decided = dt.date(2018, 2, 28)
+    with pytest.raises(ValidationError) as error:
+        reassessment_decide(case=hh_case, actor=consultant, decided_on=decided, outcome="stop")
+    assert "outcome" in error.value.message_dict  # payment never simply stops
+    reassessment_decide(case=hh_case, actor=consultant, decided_on=decided, outcome="extension_27")
+    hh_case.refresh_from_db()
+    assert reassessment().done_on == dt.date(2018, 2, 28)
+    assert hh_case.next_deadline_kind != "reassessment"
+    assert timeline(hh_case)[-1] == "Revurdering afgjort 28-02-2018: Forlængelse efter § 27"
 
 
 def test_closed_case_is_read_only_until_a_leader_reopens_it(hh_case, consultant, leader):
