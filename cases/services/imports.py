@@ -350,7 +350,8 @@ def import_validate(rows: list[list[object]]) -> ImportResult:
     usernames = set()
     if consultant_column is not None:
         usernames = {str(cells[consultant_column]) for cells in body if len(cells) > consultant_column}
-    catalogues = _Catalogues(usernames - {""})
+    # A name with a NUL byte names nobody (PostgreSQL refuses it in a query): its row gets the usual error.
+    catalogues = _Catalogues({name for name in usernames if name and "\x00" not in name})
     parsed: list[ImportRow] = []
     seen: dict[tuple[str, dt.date], int] = {}
     for index, cells in enumerate(body, start=2):

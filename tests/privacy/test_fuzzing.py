@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Case, CaseEvent, Conversation, Employer, Measure, Offer, Person
@@ -151,6 +151,8 @@ def test_import_of_random_bytes_is_refused_cleanly(db, data, filename):
 @given(
     rows=st.lists(st.lists(nasty_text, min_size=len(COLUMNS), max_size=len(COLUMNS)), min_size=1, max_size=5)
 )
+# Found by hypothesis on PostgreSQL: a consultant's name with a NUL byte (PostgreSQL refuses it in a query).
+@example(rows=[["\x00" if column == "konsulent" else "" for column in COLUMNS]])
 def test_import_with_right_header_and_random_cells_is_all_or_nothing(db, rows):
     buffer = io.StringIO()
     import csv
