@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -216,11 +217,27 @@ class _Catalogues:
         return self.users.get(username)
 
 
+_prohibit_nul = ProhibitNullCharactersValidator()
+
+
+def _free_of_nul(value: object) -> bool:
+    try:
+        _prohibit_nul(str(value))
+    except ValidationError:
+        return False
+    return True
+
+
 def _validate_row(number: int, raw: dict[str, object], catalogues: _Catalogues, errors: list[RowError]):
     def error(column: str, message: str) -> None:
         errors.append(RowError(number, column, message))
 
     before = len(errors)
+    for column, value in raw.items():
+        if not _free_of_nul(value):  # PostgreSQL refuses NUL bytes in text, as Django's form fields do
+            error(column, _prohibit_nul.message)
+    if len(errors) > before:
+        return None
     values: dict[str, object] = {}
     for column in REQUIRED:
         if raw.get(column, "") == "":
@@ -350,8 +367,8 @@ def import_validate(rows: list[list[object]]) -> ImportResult:
     usernames = set()
     if consultant_column is not None:
         usernames = {str(cells[consultant_column]) for cells in body if len(cells) > consultant_column}
-    # A name with a NUL byte names nobody (PostgreSQL refuses it in a query): its row gets the usual error.
-    catalogues = _Catalogues({name for name in usernames if name and "\x00" not in name})
+    # Names with a NUL byte are left out: their rows are refused (_validate_row) and PostgreSQL refuses them.
+    catalogues = _Catalogues({name for name in usernames if name and _free_of_nul(name)})
     parsed: list[ImportRow] = []
     seen: dict[tuple[str, dt.date], int] = {}
     for index, cells in enumerate(body, start=2):

@@ -199,6 +199,18 @@ def test_xlsx_errors_use_the_same_format(tmp_path, alice):
     assert run_failing(path) == ["row 2, column kategori: skal være 1, 2 eller 3"]
 
 
+def test_a_cell_with_a_nul_byte_is_a_row_error_not_a_crash(tmp_path, alice):
+    # PostgreSQL refuses NUL bytes in text; Django's form fields refuse them too.
+    path = write_csv(
+        tmp_path, [full_row(arbejdsgiver="Smed\x00ApS"), full_row(cpr="0101802468", konsulent="\x00")]
+    )
+    assert run_failing(path) == [
+        "row 2, column arbejdsgiver: Null-tegn er ikke tilladte.",
+        "row 3, column konsulent: Null-tegn er ikke tilladte.",
+    ]
+    assert not Case.objects.exists()
+
+
 def test_unknown_and_missing_columns(tmp_path, db):
     path = write_csv(tmp_path, [{"cpr": "0101802468", "Sagsnummer": "7"}], header=["cpr", "Sagsnummer"])
     assert run_failing(path) == [
