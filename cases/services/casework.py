@@ -559,24 +559,44 @@ def agreement_56_register(*, case: Case, actor: AbstractBaseUser, approved_on: d
     return case
 
 
+def _date_record(
+    *,
+    case: Case,
+    actor: AbstractBaseUser,
+    field: str,
+    column: str,
+    day: dt.date,
+    already: str,
+    kind: str,
+    text: str,
+) -> Case:
+    """Store one dated fact on the case (`column`; the form's `field` is named in errors), write its timeline
+    entry and recompute the deadlines; `already` refuses the same day twice."""
+    locked = _lock(case)
+    _check_date(locked, day, field)
+    if day == getattr(locked, column):
+        raise ValidationError(already)
+    setattr(locked, column, day)
+    locked.full_clean()
+    locked.save(update_fields=[column])
+    case_event_add(case=locked, actor=actor, kind=kind, text=text)
+    _done(locked, case)
+    return case
+
+
 @transaction.atomic
 def retention_plan_register(*, case: Case, actor: AbstractBaseUser, received_on: dt.date) -> Case:
     """The employee's retention plan (fastholdelsesplan, § 7 b)."""
-    locked = _lock(case)
-    _check_date(locked, received_on, "received_on")
-    if received_on == locked.retention_plan_received_on:
-        raise ValidationError(_("Fastholdelsesplanen er allerede registreret."))
-    locked.retention_plan_received_on = received_on
-    locked.full_clean()
-    locked.save(update_fields=["retention_plan_received_on"])
-    case_event_add(
-        case=locked,
+    return _date_record(
+        case=case,
         actor=actor,
+        field="received_on",
+        column="retention_plan_received_on",
+        day=received_on,
+        already=_("Fastholdelsesplanen er allerede registreret."),
         kind="retention_plan",
         text=_("Fastholdelsesplan (§ 7 b) modtaget %(day)s") % {"day": _date(received_on)},
     )
-    _done(locked, case)
-    return case
 
 
 @transaction.atomic
@@ -585,22 +605,17 @@ def reassessment_decide(*, case: Case, actor: AbstractBaseUser, decided_on: dt.d
     completes the re-assessment deadline."""
     if outcome not in ReassessmentOutcome.values:
         raise ValidationError({"outcome": _("Vælg en afgørelse.")})
-    locked = _lock(case)
-    _check_date(locked, decided_on, "decided_on")
-    if decided_on == locked.reassessment_decided_on:
-        raise ValidationError(_("Revurderingen er allerede afgjort den dag."))
-    locked.reassessment_decided_on = decided_on
-    locked.full_clean()
-    locked.save(update_fields=["reassessment_decided_on"])
-    case_event_add(
-        case=locked,
+    return _date_record(
+        case=case,
         actor=actor,
+        field="decided_on",
+        column="reassessment_decided_on",
+        day=decided_on,
+        already=_("Revurderingen er allerede afgjort den dag."),
         kind="reassessment",
         text=_("Revurdering afgjort %(day)s: %(outcome)s")
         % {"day": _date(decided_on), "outcome": ReassessmentOutcome(outcome).label},
     )
-    _done(locked, case)
-    return case
 
 
 # --- Closing and reopening --------------------------------------------------------------------------------
