@@ -4,18 +4,30 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup install lint bench loadtest lock messages clean
+.PHONY: run test setup install install-runtime chromium lint bench loadtest lock messages clean
 
-$(VENV)/.installed: requirements.lock
+# Two lock files: the runtime (what `make run` and the Docker image install) and the development tools on top
+# (pytest, Playwright, hypothesis, ruff…), which `make test`, `make lint` and CI add.
+$(VENV)/.runtime: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	touch $@
 
+$(VENV)/.installed: $(VENV)/.runtime requirements-dev.lock
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	touch $@
+
+install-runtime: $(VENV)/.runtime
 install: $(VENV)/.installed
 
-# Migrate, compile translations, collect static files: everything both commands need.
-setup: install
+# The browser tests drive Debian's Chromium: installed here with apt-get when this user may, otherwise one line
+# says what to install, before the suite starts.
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+# Migrate, compile translations, collect static files: everything `make run` needs.
+setup: install-runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
@@ -26,7 +38,7 @@ run: setup
 	bash scripts/run-all.sh
 
 # The whole suite (unit, integration, browser). Set DATABASE_URL / CELERY_BROKER_URL to use PostgreSQL / Redis.
-test: install
+test: install chromium
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(PY) -m pytest
 
@@ -48,11 +60,16 @@ loadtest: install
 	$(PY) -m pip install --quiet -r requirements-loadtest.lock
 	bash scripts/loadtest/run.sh
 
-# Regenerate the pinned lock from pyproject.toml's ranges.
+# Regenerate both pinned locks from pyproject.toml's ranges: the runtime first, then the development tools on top.
 lock:
 	rm -rf /tmp/sof-lock && $(PYTHON) -m venv /tmp/sof-lock
-	/tmp/sof-lock/bin/pip install --quiet $$($(PYTHON) scripts/deps.py)
+	/tmp/sof-lock/bin/pip install --quiet $$($(PYTHON) scripts/deps.py runtime)
 	/tmp/sof-lock/bin/pip freeze --all | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock
+	/tmp/sof-lock/bin/pip install --quiet $$($(PYTHON) scripts/deps.py dev)
+	{ echo '# Development and test tools, on top of the runtime (make test installs both; make run only the runtime).'; \
+	  echo '-r requirements.lock'; \
+	  /tmp/sof-lock/bin/pip freeze --all | grep -v -E '^(pip|setuptools|wheel)==' | grep -v -x -F -f requirements.lock; \
+	} > requirements-dev.lock
 
 # Rebuild the catalogues from the source; English comes from locale/en/translations.tsv.
 messages: install

@@ -12,7 +12,10 @@ stop_all() {
   kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
 }
-trap stop_all INT TERM EXIT
+trap stop_all EXIT
+# Ctrl-C (or a TERM from a supervisor) is how this is meant to end: stop the others and exit 0, so make says
+# nothing ("Error 143" / "Interrupt" only when a process really failed).
+trap 'stop_all; exit 0' INT TERM
 
 $PY manage.py runserver "$HOST_PORT" --noreload & pids+=($!)
 .venv/bin/celery -A sof worker --loglevel=INFO --concurrency=2 & pids+=($!)

@@ -292,7 +292,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_cpr": {"()": "staff.privacy.CprMaskingFilter"}},
+    "filters": {
+        "mask_cpr": {"()": "staff.privacy.CprMaskingFilter"},
+        "forbidden_one_line": {"()": "sof.log_filters.ForbiddenWithoutTraceback"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_cpr"]}
@@ -301,6 +304,12 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {
+            "handlers": ["console"],
+            "level": LOG_LEVEL,
+            "propagate": False,
+            "filters": ["forbidden_one_line"],
+        },
         "celery": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
