@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Conversation, Employer
+from documents.storage import document_storage
 
 
 class Weekday(models.IntegerChoices):
@@ -145,7 +146,7 @@ class Meeting(models.Model):
     cancel_reason = models.CharField(_("årsag til aflysning"), max_length=300, blank=True)
     # The invitation letter to the citizen (PDF), stored for Digital Post; and when the invitations went out.
     invitation_letter = models.FileField(
-        _("indkaldelsesbrev"), upload_to="meetings/letters/%Y/%m", blank=True
+        _("indkaldelsesbrev"), upload_to="meetings/letters/%Y/%m", storage=document_storage, blank=True
     )
     invitations_sent_at = models.DateTimeField(_("invitationer sendt"), null=True, blank=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)  # iCalendar SEQUENCE for updates

@@ -170,9 +170,14 @@ def meeting_letter(request, meeting_uuid):
     meeting = _get_meeting_for_user(request.user, meeting_uuid)
     if not meeting.invitation_letter:
         raise Http404
+    try:
+        letter = meeting.invitation_letter.open("rb")
+    except FileNotFoundError:
+        # Named on the meeting but not in the document store (deleted, or never moved in from an old disk).
+        return render(request, "meetings/letter_missing.html", {"meeting": meeting}, status=404)
     audit_record(request=request, action=AuditEntry.Action.EXPORT, object_type="letter", case=meeting.case)
     return FileResponse(
-        meeting.invitation_letter.open("rb"),
+        letter,
         content_type="application/pdf",
         filename=f"indkaldelse-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf",
     )

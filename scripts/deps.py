@@ -1,5 +1,5 @@
-"""Print pyproject.toml's dependencies, one per line, for `make lock`: `runtime` (what `make run` and the Docker
-image install) or `dev` (the development and test tools on top)."""
+"""Print pyproject.toml's dependencies, one per line, for `make lock`: `runtime` (what `make run` and the
+Docker image install) or `dev` (the development and test tools on top)."""
 
 import sys
 import tomllib

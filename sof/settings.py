@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",  # TOTP devices (authenticator apps); its admin lets superusers remove one
     # Project apps, in their one-way dependency order (conventions.md).
+    "documents",  # generated documents (letters) kept in the database; imports no other project app
     "staff",
     "visitation",
     "cases",
@@ -179,7 +180,8 @@ TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
 FORMAT_MODULE_PATH = ["sof.formats"]
 
-# Uploaded and generated files (letters to citizens): served only through views that check permissions.
+# Generated documents (letters to citizens) live in the database (STORAGES["documents"], README "Documents");
+# MEDIA_ROOT is only where older letters are read from once, by the migration that moves them there.
 MEDIA_ROOT = _read("MEDIA_ROOT", env.path, default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
@@ -188,6 +190,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": {"BACKEND": "documents.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -17,8 +17,7 @@ from tests.meetings.factories import CaseFactory, consultant_with_calendar
 
 
 @pytest.fixture
-def eager_tasks(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def eager_tasks():
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

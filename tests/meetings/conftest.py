@@ -4,12 +4,6 @@ from sof.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
 def eager_celery():
     """Run tasks in-process; on_commit callbacks still need django_capture_on_commit_callbacks."""
     previous = celery_app.conf.task_always_eager
