@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "cases",
     "meetings",
     "reporting",
+    "loadgen",  # tooling, not the product: generate_load_data and bench; no app imports it
     "sof",  # project-wide views, templates tags and the demo-data command
 ]
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from cases.identifiers import parse_cpr
 from cases.models import Case, CaseEvent, Conversation, Person
 from cases.selectors.deadlines import case_deadlines
-from sof.load_data import cpr_for, cvr_for
+from loadgen.load_data import cpr_for, cvr_for
 from staff.models import Municipality
 from staff.roles import Role, roles_of
 from visitation.deadlines import next_deadline

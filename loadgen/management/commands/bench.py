@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from sof.bench import Bench, markdown
+from loadgen.bench import Bench, markdown
 
 START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 

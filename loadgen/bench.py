@@ -1,6 +1,6 @@
 """The benchmark behind `make bench` (`manage.py bench`; results in docs/benchmarks.md).
 
-For each size (10k, 100k, 1M cases by default) it generates the data (sof/load_data.py, --replace), then
+For each size (10k, 100k, 1M cases by default) it generates the data (loadgen/load_data.py, --replace), then
 measures what users and jobs do, each against its floor — the same work written by hand in SQL:
 
 - pages, through Django's test Client as a logged-in user (middleware, view, template: the whole request):
@@ -45,8 +45,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cases.models import Case, Employer
+from loadgen.load_data import cpr_for, delete_case_data, generate_load_data
 from meetings.selectors import QUEUE_PAGE_SIZE
-from sof.load_data import cpr_for, delete_case_data, generate_load_data
 from staff.models import Team
 
 TARGET_PAGE_P95_MS = 100

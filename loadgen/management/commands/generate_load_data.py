@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from sof.load_data import delete_case_data, generate_load_data
+from loadgen.load_data import delete_case_data, generate_load_data
 
 
 class Command(BaseCommand):
