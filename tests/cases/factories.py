@@ -1,18 +1,33 @@
-"""Factories for cases and their records (the case-work and booking helpers may reuse them)."""
+"""The factories of the case models: a person, a case and everything recorded on it, one definition each;
+scenarios with other defaults (a case waiting for booking: tests/meetings/factories.py; report scenarios:
+tests/reporting/factories.py) subclass these."""
 
 import datetime as dt
 
 import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from cases.crypto import cpr_encrypt, cpr_hash
 from cases.identifiers import parse_cpr
-from cases.models import Case, Conversation, Measure, Person, Visitation
+from cases.models import Assignment, Case, CaseException, Conversation, Measure, Offer, Person, Visitation
 from tests.factories import EmployerFactory, UserFactory
-from visitation.models import MeasureType, RuleSet
+from visitation.models import ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType, RuleSet
 
 
-def cpr_for(n: int, birth_date: dt.date = dt.date(1980, 1, 1)) -> str:
-    """A valid CPR number (century digit 0-3 for the 1900s) with serial n; modulus 11 is not needed."""
+def recorder():
+    """One shared staff user for who-recorded/decided fields of scenario rows (a user per row is slow)."""
+    return get_user_model().objects.get_or_create(username="report-recorder")[0]
+
+
+def deciding_user():
+    return get_user_model().objects.get_or_create(username="report-decider")[0]
+
+
+def cpr_for(n: int, birth_date: dt.date | None = None) -> str:
+    """The n-th distinct valid CPR number (century digit 0-3 for the 1900s; 4,000 a birth day from 1 January
+    1980 on); modulus 11 is not needed."""
+    birth_date = birth_date or dt.date(1980, 1, 1) + dt.timedelta(days=n // 4000)
     return f"{birth_date:%d%m%y}-{(n % 4)}{(n // 4) % 1000:03d}"
 
 
@@ -41,6 +56,15 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     class Params:
         unemployed = factory.Trait(employer=None)
+
+    @classmethod
+    def closed(cls, *, on: dt.date, reason: str = "rask_eget_job", **kwargs) -> Case:
+        return cls(
+            status=Case.Status.CLOSED,
+            closed_on=on,
+            closing_reason=ClosingReason.objects.get(code=reason),
+            **kwargs,
+        )
 
 
 class VisitationFactory(factory.django.DjangoModelFactory):
@@ -72,3 +96,44 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     type = factory.LazyFunction(lambda: MeasureType.objects.get(code="delvis_raskmelding"))
     started_on = factory.LazyAttribute(lambda m: m.case.first_absence_day + dt.timedelta(days=70))
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offer
+
+    case = factory.SubFactory(CaseFactory)
+    type = factory.LazyFunction(lambda: OfferType.objects.get(code="mindfulness"))
+    started_on = factory.LazyAttribute(lambda o: o.case.first_absence_day + dt.timedelta(days=30))
+    ended_on = factory.LazyAttribute(lambda o: o.started_on + dt.timedelta(days=42))
+    score_start = 4
+    score_end = 6
+
+
+class CaseExceptionFactory(factory.django.DjangoModelFactory):
+    """An approved exception from the workplace meeting."""
+
+    class Meta:
+        model = CaseException
+
+    case = factory.SubFactory(CaseFactory)
+    reason = factory.LazyFunction(lambda: ExceptionReason.objects.get(code="indlagt"))
+    proposed_by = factory.LazyFunction(recorder)
+    proposed_at = factory.LazyFunction(timezone.now)
+    status = CaseException.Status.APPROVED
+    decided_by = factory.LazyFunction(deciding_user)
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    case = factory.SubFactory(CaseFactory)
+    consultant = factory.LazyFunction(recorder)
+    started_on = factory.LazyAttribute(lambda a: a.case.first_absence_day + dt.timedelta(days=20))
+    reason = None
+
+    @classmethod
+    def handover(cls, *, reason: str, **kwargs) -> Assignment:
+        return cls(reason=HandoverReason.objects.get(code=reason), **kwargs)

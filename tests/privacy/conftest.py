@@ -1,6 +1,6 @@
 import pytest
 
-from tests.privacy.factories import CaseFactory
+from tests.meetings.factories import CaseFactory
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import datetime as dt
 from cases.selectors.access import can_see_health, cases_visible_to
 from staff.roles import Role
 from tests.factories import StaffMemberFactory, TeamFactory
-from tests.privacy.factories import CaseFactory
+from tests.meetings.factories import CaseFactory
 
 
 def visible(user):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from staff.audit import audit_entries_for_person, audit_purge, audit_record, audit_sample
 from staff.models import AuditEntry, AuditLogIsAppendOnly
 from tests.factories import StaffMemberFactory
-from tests.privacy.factories import CaseFactory
+from tests.meetings.factories import CaseFactory
 
 
 def request_as(user, path="/sager/x/?q=0101801234", address="10.1.2.3"):

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from staff.models import AuditEntry
-from tests.privacy.factories import CaseFactory
+from tests.meetings.factories import CaseFactory
 
 
 def test_case_page_read_is_logged_with_case_and_person(client, consultant, own_case):

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from cases.crypto import _fernet
 from cases.models import Case, Conversation, Person
 from staff.models import AuditEntry
-from tests.privacy.factories import CaseFactory, PersonFactory
+from tests.cases.factories import PersonFactory
+from tests.meetings.factories import CaseFactory
 
 OLD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktZG8tbm90LXVzZSE="
 
@@ -67,11 +68,12 @@ def closed_case(days_ago: int, **kwargs) -> Case:
 def test_dry_run_reports_and_changes_nothing(db, settings):
     settings.RETENTION_YEARS_AFTER_CLOSING = 5
     old = closed_case(6 * 365)
+    name = old.person.name
     closed_case(365)
     output = run("retention")
     assert output.startswith("dry_run") and "persons=1 cases=1" in output
     old.person.refresh_from_db()
-    assert old.person.name.startswith("Borger")
+    assert old.person.name == name
 
 
 def test_commit_anonymises_people_whose_cases_all_closed_before_the_cutoff(db, settings, consultant):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from cases.models import Case, CaseEvent, Conversation, Employer, Measure, Offer, Person
 from cases.services.imports import COLUMNS, ImportFileError, cases_import
 from staff.models import AuditEntry
-from tests.privacy.factories import CaseFactory
+from tests.meetings.factories import CaseFactory
 
 # The suite gates every landing, so it tries the same examples on every run (derandomize). To explore new
 # ones: FUZZ_EXPLORE=1 FUZZ_EXAMPLES=300 pytest tests/privacy/test_fuzzing.py (on PostgreSQL too: it refuses

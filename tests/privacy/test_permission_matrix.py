@@ -17,8 +17,7 @@ from django.utils import timezone
 from cases.models import Alert, CaseException, Conversation, Measure, Offer
 from meetings.services import calendar_feed_token_renew, calendar_set_working_hours, meeting_book
 from staff.models import StaffQualification
-from tests.meetings.factories import NINE_TO_FOUR, at, next_weekday
-from tests.privacy.factories import CaseFactory
+from tests.meetings.factories import NINE_TO_FOUR, CaseFactory, at, next_weekday
 from tests.staff.factories import CompetencePlanItemFactory
 from visitation.models import ExceptionReason, MeasureType, OfferType
 
