@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import alert_views, audit_views, views, views_casework
+from cases import alert_views, audit_views, leaver_views, views, views_casework
 
 app_name = "cases"
 urlpatterns = [
@@ -22,5 +22,6 @@ urlpatterns = [
     path("<uuid:uuid>/indsats/<int:measure_id>/afslut/", views_casework.measure_end, name="measure_end"),
     path("<uuid:uuid>/genaabn/", views_casework.reopen, name="reopen"),
     path("<uuid:case_uuid>/adgangslog/", audit_views.case_access_log, name="access_log"),
+    path("medarbejdere/<int:user_id>/fratraedelse/", leaver_views.leaver_hand_over, name="leaver_hand_over"),
     path("revision/stikproeve/", audit_views.audit_sample_review, name="audit_sample"),
 ]

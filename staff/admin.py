@@ -1,4 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +83,13 @@ class StaffMemberAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("user__groups")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"]
+
+    def has_add_permission(self, request):
+        # A staff member is added on their login's page (Brugere), where the login is created first.
+        return False
 
     @admin.display(description=_("roller"))
     def roles(self, obj):
@@ -183,3 +195,106 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Logins: the administrator creates, places and deactivates them on one page -----------------------------
+
+
+class StaffMemberInline(admin.StackedInline):
+    """Team, leader and working data of the login, on the login's own page (no separate pick of a login)."""
+
+    model = StaffMember
+    can_delete = False
+    fk_name = "user"
+    autocomplete_fields = ["leader"]
+    filter_horizontal = ["industries", "case_type_preferences"]
+    fields = StaffMemberAdmin.fields[1:]  # everything but the login itself
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StaffUserAdmin(UserAdmin):
+    """Logins of the job centre's staff. The administrator role creates them, gives them role(s) (the four
+    role groups, nothing else) and a team, and deactivates those who leave — never deletes them, since their
+    name stays on what they recorded. Superuser status and single permissions are for superusers only, and
+    an administrator neither sees nor edits superusers' logins (no way up from setup to the audit log)."""
+
+    inlines = [StaffMemberInline]
+    list_display = ["username", "full_name", "roles", "team", "is_active"]
+    list_filter = ["is_active", "groups", "staff__team"]
+    list_select_related = ["staff__team"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    ordering = ["last_name", "first_name", "username"]
+    actions = ["deactivate_and_hand_over"]
+    administrator_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personlige oplysninger"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Roller og adgang"), {"fields": ("is_active", "groups")}),
+        (_("Vigtige datoer"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "password1",
+                    "password2",
+                    "groups",
+                ),
+            },
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request).prefetch_related("groups")
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.administrator_fieldsets
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = Group.objects.filter(name__in=Role.values).order_by("name")
+            kwargs["help_text"] = _("Rollerne lægges sammen: en bruger med to roller ser begge dele.")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The Django admin's door follows the administrator role (a superuser keeps it regardless).
+        user = form.instance
+        is_staff = user.is_superuser or user.groups.filter(name=Role.ADMINISTRATOR).exists()
+        if user.is_staff != is_staff:
+            type(user).objects.filter(pk=user.pk).update(is_staff=is_staff)
+
+    @admin.display(description=_("navn"), ordering="last_name")
+    def full_name(self, user):
+        return user.get_full_name() or "–"
+
+    @admin.display(description=_("roller"))
+    def roles(self, user):
+        labels = {role.value: role.label for role in Role}
+        return ", ".join(str(labels[g.name]) for g in user.groups.all() if g.name in labels) or "–"
+
+    @admin.display(description=_("team"), ordering="staff__team__name")
+    def team(self, user):
+        staff = getattr(user, "staff", None)
+        return staff.team if staff is not None and staff.team_id else "–"
+
+    @admin.action(description=_("Deaktivér og fordel åbne sager til kolleger"))
+    def deactivate_and_hand_over(self, request, queryset):
+        """One leaver at a time: the next page (cases app, which owns the cases) shows their open cases and
+        asks which colleagues take them."""
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Vælg én medarbejder ad gangen."), level="warning")
+            return None
+        return redirect(reverse("cases:leaver_hand_over", args=[queryset.get().pk]))

@@ -21,7 +21,12 @@ from staff.roles import Role
 # Deliberately not "otp_totp": a TOTP device's key is a second password, and whoever can add or edit devices
 # can pass anyone's second factor. Only superusers manage devices (delete a lost one) in the admin.
 ADMINISTRATOR_APPS = ["staff", "visitation"]
-ADMINISTRATOR_MODELS = [("cases", "employer")]
+# (app, model, actions). Logins are created and deactivated, never deleted: their name stays on their records.
+ADMINISTRATOR_MODELS = [
+    ("cases", "employer", ["add", "change", "delete", "view"]),
+    ("auth", "user", ["add", "change", "view"]),
+    ("reporting", "milestone", ["add", "change", "delete", "view"]),
+]
 # Competence plans hold the leader's notes from a personnel talk: only the person and their leader see them
 # (in the app), so the administrator's setup permissions leave them out.
 ADMINISTRATOR_EXCLUDED_MODELS = [
@@ -41,8 +46,12 @@ def role_permissions_grant() -> None:
     permissions = Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS)
     for app_label, model in ADMINISTRATOR_EXCLUDED_MODELS:
         permissions = permissions.exclude(content_type__app_label=app_label, content_type__model=model)
-    for app_label, model in ADMINISTRATOR_MODELS:
-        permissions |= Permission.objects.filter(content_type__app_label=app_label, content_type__model=model)
+    for app_label, model, actions in ADMINISTRATOR_MODELS:
+        permissions |= Permission.objects.filter(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
     group.permissions.add(*permissions)
 
 

@@ -60,6 +60,7 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "cases:offer_finish": ("post", CASEWORK),
     "cases:measure_end": ("post", CASEWORK),
     "cases:reopen": ("post", {"leader"}),
+    "cases:leaver_hand_over": ("get", {"administrator"}),  # a leaver's cases to colleagues (admin action)
     # meetings: booking is for bookers and leaders; a meeting is also its consultant's
     "meetings:queue": ("get", BOOKING),
     "meetings:case_booking": ("get", BOOKING),
@@ -106,7 +107,13 @@ QUERY = {
 
 # The admin: one row for the whole namespace, checked on representative pages (its own permission system
 # decides per model; only the administrator, who is staff, gets past its login).
-ADMIN_PAGES = ["admin:index", "admin:staff_team_changelist", "admin:staff_auditentry_changelist"]
+ADMIN_PAGES = [
+    "admin:index",
+    "admin:staff_team_changelist",
+    "admin:staff_auditentry_changelist",
+    "admin:auth_user_changelist",
+    "admin:reporting_milestone_changelist",
+]
 ADMIN_ALLOWED = {"administrator"}
 
 
