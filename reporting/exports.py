@@ -104,7 +104,7 @@ def report_tables(report: dict) -> list[Table]:
     table = Table(
         _("Undtagelser"), str(definitions["workplace_first_meeting"]), [_("Undtagelsesårsag"), _("Sager")]
     )
-    table.rows = [[code, count] for code, count in workplace["exceptions_by_reason"].items()]
+    table.rows = [[row["label"], row["cases"]] for row in report["exception_reasons"]]
     tables.append(table)
 
     table = Table(
@@ -250,7 +250,8 @@ def report_tables(report: dict) -> list[Table]:
     survival = report["survival"]
     headers = [_("Uge")]
     for group in survival.values():
-        headers += [f"{group['label']}: {_('i risiko')}", f"{group['label']}: {_('endnu ikke tilbage')}"]
+        at_risk, not_back = _("i risiko"), _("endnu ikke tilbage")  # not inside f-strings: makemessages
+        headers += [f"{group['label']}: {at_risk}", f"{group['label']}: {not_back}"]
     table = Table(_("Tid til tilbage i arbejde"), str(definitions["survival"]), headers)
     weeks = [row["week"] for row in next(iter(survival.values()))["at_risk"]]
     for index, week in enumerate(weeks):
@@ -261,10 +262,10 @@ def report_tables(report: dict) -> list[Table]:
         table.rows.append(row)
     tables.append(table)
 
-    note = str(definitions["excluded"])
+    note, period_word = str(definitions["excluded"]), _("Periode")
     for table in tables:
         table.definition = (
-            f"{table.definition} {note} {_('Periode')}: {period.start:%d-%m-%Y} – {period.end:%d-%m-%Y}."
+            f"{table.definition} {note} {period_word}: {period.start:%d-%m-%Y} – {period.end:%d-%m-%Y}."
         )
     return tables
 

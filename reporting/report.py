@@ -15,6 +15,7 @@ from reporting import figures
 from reporting.figures import Period
 from reporting.models import Figure, Milestone
 from reporting.survival import AT_RISK_WEEKS, at_risk, kaplan_meier, survival_at
+from visitation.models import ExceptionReason
 
 SURVIVAL_GROUPS = {
     "workplace": _("Første samtale på arbejdspladsen"),
@@ -73,6 +74,7 @@ def build_report(cases: QuerySet[Case], period: Period, *, today: dt.date) -> di
     week13, week13_months = figures.week13_figures(cases, period)
     duration, closing_reasons, closed_days = figures.duration_figures(cases, period)
     one_caseworker, handovers = figures.one_caseworker_figures(cases, period)
+    exception_labels = dict(ExceptionReason.objects.values_list("code", "label"))
     as_of = min(period.end, today)
     observations = figures.survival_observations(cases, period, as_of)
     survival = {}
@@ -101,6 +103,11 @@ def build_report(cases: QuerySet[Case], period: Period, *, today: dt.date) -> di
         "workplace_milestones": _against_milestones(
             workplace_months, milestones, Figure.WORKPLACE_FIRST_MEETING
         ),
+        # The figures (and the JSON of formats.md) name reasons by code; people read the catalogue's label.
+        "exception_reasons": [
+            {"code": code, "label": exception_labels.get(code, code), "cases": count}
+            for code, count in workplace["exceptions_by_reason"].items()
+        ],
         "week13_measure": week13,
         "week13_milestones": _against_milestones(week13_months, milestones, Figure.WEEK13_MEASURE),
         "duration": duration,

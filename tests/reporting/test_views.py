@@ -151,18 +151,18 @@ def test_page_query_count_does_not_grow_with_cases(client, leader, march_2018, d
     client.force_login(leader)
     period = {"start": "2017-10-01", "end": "2018-04-30"}  # seven months: the monthly breakdown is in SQL
     # 1 session, 2 user, 3 roles, 4 leader's staff member (case visibility, shared with the case pages),
-    # 5 milestones, 6-7 workplace (counts by month, exceptions), 8 week 13, 9-11 duration (counts, closing
-    # reasons, sorted lengths for the median), 12-13 one caseworker (counts, handovers), 14 survival values,
-    # 15 caseload, 16-17 flow (waiting, intake), 18 offers, 19 leader's department, 20-21 filter choices
-    # (teams, consultants)
-    with django_assert_num_queries(21):
+    # 5 milestones, 6-7 workplace (counts by month, exceptions), 8 exception reasons' labels, 9 week 13,
+    # 10-12 duration (counts, closing reasons, sorted lengths for the median), 13-14 one caseworker (counts,
+    # handovers), 15 survival values, 16 caseload, 17-18 flow (waiting, intake), 19 offers, 20 leader's
+    # department, 21-22 filter choices (teams, consultants)
+    with django_assert_num_queries(22):
         assert client.get(reverse("reporting:dashboard"), period).status_code == 200
     for day in range(20):
         case = CaseFactory(
             team=leader.staff.team, first_absence_day=dt.date(2018, 1, 1) + dt.timedelta(days=day)
         )
         ConversationFactory(case=case)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         assert (
             client.get(reverse("reporting:dashboard"), {**period, "start": "2016-01-01"}).status_code == 200
         )
@@ -245,3 +245,11 @@ def test_a_period_longer_than_five_years_is_refused_on_the_page(client, leader):
     ).content.decode()
     assert "Vælg en periode på højst 60 måneder." in html
     assert "data-figure" not in html
+
+
+def test_exception_reasons_are_shown_by_their_catalogue_label_not_their_code(client, leader, march_2018):
+    client.force_login(leader)
+    html = client.get(reverse("reporting:dashboard"), MARCH).content.decode()
+    section = html[html.index('id="exceptions"') : html.index('id="closing"')]
+    assert "<td>Indlagt eller netop opereret</td>" in section
+    assert "<td>indlagt</td>" not in section
