@@ -36,7 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import alert_kinds
-from cases.models import Alert, AlertDigest, AlertSettings, Case, SweepRun
+from cases.models import Alert, AlertDigest, AlertSettings, Case, CaseException, SweepRun
 from cases.selectors import alerts as alert_selectors
 from staff.roles import Role
 from visitation import deadlines
@@ -374,6 +374,32 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
         result.failed,
     )
     return result
+
+
+# --- Resolving in the request that did the work
+
+# The rulebook's deadline kinds whose alert follows the case's stored next deadline. A § 56 expiry has its
+# own column and comes back on its own; it is left to the sweep.
+_NEXT_DEADLINE_KINDS = set(deadlines.DEFAULT_LEGAL_SOURCES) - {deadlines.AGREEMENT_56_EXPIRY}
+
+
+def case_alerts_resolve_met(*, case: Case, now: dt.datetime | None = None) -> int:
+    """Resolve the open alerts a change has answered, in the same transaction as the change, so that "Mine
+    opgaver" is right when the page comes back (the sweep would do it up to 15 minutes later). `case` holds
+    the freshly stored next deadline. Like the sweep, it leaves resolved_by empty: a deadline that comes back
+    (a correction) is reopened by the next sweep."""
+    now = now or timezone.now()
+    open_alerts = Alert.objects.filter(case=case, resolved_at__isnull=True)
+    if case.is_closed:
+        return open_alerts.update(resolved_at=now)
+    answered = Q(kind__in=_NEXT_DEADLINE_KINDS) & ~Q(
+        kind=case.next_deadline_kind, due_on=case.next_deadline_on
+    )
+    if case.first_meeting_planned_on is not None:
+        answered |= Q(kind=alert_kinds.FIRST_MEETING_NOT_BOOKED)
+    if not case.exceptions.filter(status=CaseException.Status.PENDING).exists():
+        answered |= Q(kind=alert_kinds.EXCEPTION_PENDING)
+    return open_alerts.filter(answered).update(resolved_at=now)
 
 
 # --- Acknowledge and resolve (Mine opgaver)

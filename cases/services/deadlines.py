@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.selectors.deadlines import case_deadlines, cases_deadline_facts
+from cases.services.alerts import case_alerts_resolve_met
 from visitation.deadlines import LAPSING_KINDS, next_deadline
 from visitation.deadlines import case_deadlines as compute_deadlines
 from visitation.models import RuleSet
@@ -25,6 +26,7 @@ def case_deadlines_refresh(*, case: Case, today: dt.date | None = None) -> None:
     Case.objects.filter(pk=case.pk).update(
         next_deadline_on=case.next_deadline_on, next_deadline_kind=case.next_deadline_kind
     )
+    case_alerts_resolve_met(case=case)
 
 
 def cases_deadlines_refresh_many(*, cases: list[Case], today: dt.date | None = None) -> int:

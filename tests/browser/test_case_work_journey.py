@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from cases.models import Case
 from cases.services.casework import case_close
 from staff.roles import Role
-from tests.cases.casework_factories import CaseFactory
+from tests.cases.factories import AssignedCaseFactory
 from tests.factories import EmployerFactory, StaffMemberFactory
 from visitation.models import ClosingReason
 
@@ -138,7 +138,7 @@ def test_consultant_carries_a_case_from_registration_to_closing(page, log_in, te
 def test_a_form_that_cannot_be_fetched_says_so(page, log_in, team, live_consultant):
     """A section fetches its form when opened; if that fails (here: the case was closed in the meantime, so
     there is nothing to register), the section says so instead of "loading" for ever."""
-    case = CaseFactory(consultant=live_consultant, team=team, first_absence_day=timezone.localdate())
+    case = AssignedCaseFactory(consultant=live_consultant, team=team, first_absence_day=timezone.localdate())
     log_in(live_consultant.username)
     page.goto(f"/sager/{case.uuid}/")
     section = open_section(page, "fast-track", "Fast track")

@@ -67,6 +67,33 @@ class CaseFactory(factory.django.DjangoModelFactory):
         )
 
 
+class AssignedCaseFactory(CaseFactory):
+    """Case work: an open category-2 case 30 days into the absence, received on day 21, in its consultant's
+    team, with the first assignment recorded as registration records it."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    first_absence_day = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
+    received_on = factory.LazyAttribute(lambda c: c.first_absence_day + dt.timedelta(days=20))
+    category = 2
+    team = factory.LazyAttribute(lambda c: c.consultant.staff.team if c.consultant else None)
+
+    @factory.post_generation
+    def assigned(self, create, extracted, **kwargs):
+        if create and self.consultant_id:
+            Assignment.objects.create(case=self, consultant=self.consultant, started_on=self.received_on)
+
+
+class AlertCaseFactory(CaseFactory):
+    """Alerts: seed 001's "HH" (sick-listed 21 August 2017, category 2) in its consultant's team; the tests
+    set the stored next deadline directly (the rulebook's refresh has tests of its own)."""
+
+    received_on = None
+    category = 2
+    team = factory.LazyAttribute(lambda c: c.consultant.staff.team if c.consultant else None)
+
+
 class VisitationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Visitation

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases.models import Alert
 from cases.services.alerts import deadline_sweep
-from tests.cases.alert_factories import AlertCaseFactory
+from tests.cases.factories import AlertCaseFactory
 
 
 @pytest.fixture

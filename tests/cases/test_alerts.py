@@ -12,7 +12,7 @@ from cases import alert_kinds
 from cases.models import Alert, AlertDigest, AlertSettings, Case, CaseException, Conversation, SweepRun
 from cases.services import alerts as alert_services
 from staff.roles import Role
-from tests.cases.alert_factories import AlertCaseFactory
+from tests.cases.factories import AlertCaseFactory
 from tests.factories import StaffMemberFactory
 from visitation import deadlines
 from visitation.models import ExceptionReason

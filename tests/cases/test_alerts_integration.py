@@ -17,7 +17,7 @@ from cases.models import Alert, AlertDigest, SweepRun
 from cases.services import alerts as alert_services
 from cases.tasks import deadline_sweep, morning_digest
 from sof.celery import app as celery_app
-from tests.cases.alert_factories import AlertCaseFactory
+from tests.cases.factories import AlertCaseFactory
 from visitation import deadlines
 
 POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"

@@ -24,7 +24,7 @@ from cases.services.casework import (
     retention_plan_register,
     visitation_set,
 )
-from tests.cases.casework_factories import CaseFactory
+from tests.cases.factories import AssignedCaseFactory
 from tests.factories import StaffMemberFactory
 from visitation.models import ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
 
@@ -34,7 +34,7 @@ P = Conversation.Participant
 
 @pytest.fixture
 def hh_case(consultant):
-    return CaseFactory(
+    return AssignedCaseFactory(
         consultant=consultant, first_absence_day=HH_ABSENCE, received_on=dt.date(2017, 9, 20), category=None
     )
 
@@ -139,7 +139,9 @@ def test_impossible_dates_are_refused_with_the_field_named(hh_case, consultant, 
 
 
 def test_category_3_does_not_exist_under_the_2025_rules(consultant):
-    case = CaseFactory(consultant=consultant, first_absence_day=dt.date.today() - dt.timedelta(days=20))
+    case = AssignedCaseFactory(
+        consultant=consultant, first_absence_day=dt.date.today() - dt.timedelta(days=20)
+    )
     with pytest.raises(ValidationError) as error:
         visitation_set(case=case, actor=consultant, category=3, decided_on=dt.date.today())
     assert "category" in error.value.message_dict
@@ -224,7 +226,7 @@ def test_exception_is_decided_by_a_leader_never_by_the_proposer(hh_case, consult
     with pytest.raises(PermissionDenied):
         exception_decide(exception=exception, actor=consultant, approve=True)  # not a leader
 
-    own = CaseFactory(consultant=consultant)
+    own = AssignedCaseFactory(consultant=consultant)
     leaders_own = exception_propose(case=own, actor=leader, reason=reason)
     with pytest.raises(ValidationError, match="foreslået"):
         exception_decide(exception=leaders_own, actor=leader, approve=True)

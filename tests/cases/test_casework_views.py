@@ -9,7 +9,7 @@ from cases.models import Case, CaseException, Conversation
 from cases.services.casework import case_close, exception_propose
 from staff.models import AuditEntry
 from staff.roles import Role
-from tests.cases.casework_factories import CaseFactory
+from tests.cases.factories import AssignedCaseFactory
 from tests.factories import StaffMemberFactory
 from visitation.models import ClosingReason, ExceptionReason, HandoverReason
 
@@ -18,7 +18,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def case(consultant):
-    return CaseFactory(consultant=consultant, first_absence_day=dt.date.today() - dt.timedelta(days=40))
+    return AssignedCaseFactory(
+        consultant=consultant, first_absence_day=dt.date.today() - dt.timedelta(days=40)
+    )
 
 
 def action_url(case, slug):
@@ -193,7 +195,7 @@ def test_closed_case_is_read_only_and_a_leader_reopens_it(client, consultant, le
 def test_pending_exceptions_are_decided_by_another_leader(client, consultant, leader, team, case):
     reason = ExceptionReason.objects.get(code="indlagt")
     exception = exception_propose(case=case, actor=consultant, reason=reason, note="")
-    other_case = CaseFactory(consultant=consultant)
+    other_case = AssignedCaseFactory(consultant=consultant)
     own = exception_propose(case=other_case, actor=leader, reason=reason)
     client.force_login(leader)
     # queries: session, user, roles, staff member (visibility), pending exceptions with their case
@@ -215,7 +217,7 @@ def test_pending_exceptions_are_decided_by_another_leader(client, consultant, le
 def test_pending_list_query_budget(client, consultant, leader, django_assert_max_num_queries):
     reason = ExceptionReason.objects.get(code="afstand")
     for _ in range(5):
-        exception_propose(case=CaseFactory(consultant=consultant), actor=consultant, reason=reason)
+        exception_propose(case=AssignedCaseFactory(consultant=consultant), actor=consultant, reason=reason)
     client.force_login(leader)
     client.get(reverse("cases:exceptions_pending"))
     # session, user, roles (groups), staff member for visibility, pending exceptions with case, person,
@@ -267,10 +269,10 @@ def test_handover_to_another_team_returns_to_my_cases(client, consultant, other_
 
 
 def test_category_1_after_week_8_is_flagged(client, consultant):
-    late = CaseFactory(
+    late = AssignedCaseFactory(
         consultant=consultant, category=1, first_absence_day=dt.date.today() - dt.timedelta(days=60)
     )
-    early = CaseFactory(
+    early = AssignedCaseFactory(
         consultant=consultant, category=1, first_absence_day=dt.date.today() - dt.timedelta(days=20)
     )
     client.force_login(consultant)
