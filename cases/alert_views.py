@@ -21,9 +21,25 @@ def _get_alert_for_user(request, alert_id: int):
     return alert
 
 
+GROUPS_FROM = 6  # more open alerts than this: the page starts with their summary by kind and consultant
+
+
 @login_required
 def my_alerts(request):
-    alerts = alert_selectors.alert_list_for_user(user=request.user)
+    alerts = list(alert_selectors.alert_list_for_user(user=request.user))
+    groups = alert_selectors.alert_groups(alerts) if len(alerts) >= GROUPS_FROM else []
+    # A group's link filters the list (?slags=<kind>&konsulent=<user id>|ingen); anything else is ignored.
+    kind, consultant = request.GET.get("slags", ""), request.GET.get("konsulent", "")
+    chosen = next(
+        (g for g in groups if g.kind == kind and str(g.consultant_id or "ingen") == consultant), None
+    )
+    if chosen is not None:
+        alerts = [
+            alert
+            for alert in alerts
+            if alert.kind == chosen.kind
+            and getattr(alert_selectors.alert_consultant(alert), "pk", None) == chosen.consultant_id
+        ]
     # Leaders are told when the sweep has stopped (worker or beat down): no alert would reach anyone.
     sweep_late = has_role(request.user, Role.LEADER, Role.ADMINISTRATOR) and alert_selectors.sweep_is_late()
     return render(
@@ -31,6 +47,9 @@ def my_alerts(request):
         "cases/my_alerts.html",
         {
             "alerts": alerts,
+            "groups": groups,
+            "chosen": chosen,
+            "show_consultant": has_role(request.user, Role.LEADER, Role.BOOKER),
             "sweep_late": sweep_late,
             "last_sweep": alert_selectors.last_sweep_run() if sweep_late else None,
             "reassessment_kind": alert_kinds.deadlines.REASSESSMENT,

@@ -5,11 +5,14 @@ cases), so every booker who may open its case (cases/selectors/access.py: their 
 """
 
 import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from cases import alert_kinds
 from cases.models import Alert, AlertDigest, Case, CaseException, Conversation, SweepRun
 from cases.selectors.access import cases_visible_to
 from staff.models import StaffMember
@@ -29,9 +32,44 @@ def alert_list_for_user(*, user: AbstractBaseUser, include_resolved: bool = Fals
     alerts = Alert.objects.filter(_visible_q(user))
     if not include_resolved:
         alerts = alerts.filter(resolved_at__isnull=True)
-    return alerts.select_related("case__person", "case__employer", "about_user").order_by(
+    return alerts.select_related("case__person", "case__employer", "case__consultant", "about_user").order_by(
         "due_on", "case_id", "kind", "level"
     )
+
+
+def alert_consultant(alert: Alert):
+    """Whose work the alert is about: the case's responsible consultant, or the consultant a caseload alert
+    names; None for a case nobody holds yet."""
+    return alert.case.consultant if alert.case_id else alert.about_user
+
+
+@dataclass(frozen=True)
+class AlertGroup:
+    kind: str
+    label: str
+    consultant_id: int | None
+    consultant_name: str
+    count: int
+    overdue: int
+
+
+def alert_groups(alerts: list[Alert]) -> list[AlertGroup]:
+    """The alerts summed up by kind and consultant, the largest group first: a leader's escalations come from
+    many consultants' cases, and 32 rows of the same kind say less than "Revurdering · Karen · 32"."""
+    counts, overdue, names = Counter(), Counter(), {}
+    for alert in alerts:
+        consultant = alert_consultant(alert)
+        key = (alert.kind, consultant.pk if consultant else None)
+        counts[key] += 1
+        overdue[key] += alert.is_overdue
+        names[key] = (consultant.get_full_name() or consultant.get_username()) if consultant else ""
+    groups = []
+    for key, count in counts.items():
+        kind, consultant_id = key
+        groups.append(
+            AlertGroup(kind, alert_kinds.label(kind), consultant_id, names[key], count, overdue[key])
+        )
+    return sorted(groups, key=lambda group: (-group.count, group.label, group.consultant_name))
 
 
 def alert_unread_count(*, user: AbstractBaseUser) -> int:

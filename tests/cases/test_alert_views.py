@@ -1,6 +1,7 @@
 """'Mine opgaver' and the bell, as the consultant, the booker and the leader see them."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -127,3 +128,32 @@ def test_leader_is_warned_when_the_sweep_has_stopped(client, leader, consultant)
     # A consultant is not troubled with it.
     client.force_login(consultant)
     assert "Fristkørslen" not in client.get(reverse("cases:my_alerts")).text
+
+
+def test_a_leaders_escalations_are_summed_up_by_kind_and_consultant_and_filter_the_list(
+    client, leader, consultant, other_consultant
+):
+    """Issue 15: 32 identical red rows said less than one line per kind and consultant with a count."""
+    for n, holder in enumerate([consultant] * 5 + [other_consultant] * 2):
+        Alert.objects.create(
+            case=AlertCaseFactory(consultant=holder),
+            kind="reassessment",
+            level="escalated",
+            due_on=dt.date(2018, 2, 1) + dt.timedelta(days=n),
+            recipient=leader,
+        )
+    client.force_login(leader)
+
+    page = client.get(reverse("cases:my_alerts")).content.decode()
+
+    summary = page[page.index('id="alert-groups"') : page.index("</section>")]
+    assert summary.index(consultant.get_full_name()) < summary.index(other_consultant.get_full_name())
+    assert '<td class="text-end">5</td>' in summary and '<td class="text-end">2</td>' in summary
+
+    filtered = client.get(
+        reverse("cases:my_alerts"), {"slags": "reassessment", "konsulent": other_consultant.pk}
+    ).content.decode()
+    assert len(re.findall(r'<tr id="alert-\d+"', filtered)) == 2
+    assert "Viser 2 påmindelser" in filtered
+    # A made-up filter shows everything instead of an error.
+    assert client.get(reverse("cases:my_alerts"), {"konsulent": "x'; --"}).status_code == 200
