@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -228,6 +229,7 @@ class StaffUserAdmin(UserAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     ordering = ["last_name", "first_name", "username"]
     actions = ["deactivate_and_hand_over"]
+    filter_horizontal = ["user_permissions"]  # roles are four check boxes (formfield_for_manytomany)
     administrator_fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personlige oplysninger"), {"fields": ("first_name", "last_name", "email")}),
@@ -263,10 +265,14 @@ class StaffUserAdmin(UserAdmin):
         return self.administrator_fieldsets
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups":
-            kwargs["queryset"] = Group.objects.filter(name__in=Role.values).order_by("name")
-            kwargs["help_text"] = _("Rollerne lægges sammen: en bruger med to roller ser begge dele.")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name != "groups":
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        kwargs["queryset"] = Group.objects.filter(name__in=Role.values).order_by("name")
+        kwargs["widget"] = forms.CheckboxSelectMultiple
+        kwargs["help_text"] = _("Rollerne lægges sammen: en bruger med to roller ser begge dele.")
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        field.label_from_instance = lambda group: Role(group.name).label  # words, not the group's code
+        return field
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
