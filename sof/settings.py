@@ -109,6 +109,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_otp",
     "django_otp.plugins.otp_totp",  # TOTP devices (authenticator apps); its admin lets superusers remove one
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API reference page's JavaScript, served from static files (no CDN)
     # Project apps, in their one-way dependency order (conventions.md).
     "documents",  # generated documents (letters) kept in the database; imports no other project app
     "staff",
@@ -116,6 +119,7 @@ INSTALLED_APPS = [
     "cases",
     "meetings",
     "reporting",
+    "api",  # the integration API (/api/v1/); reads and writes through the apps above
     "loadgen",  # tooling, not the product: generate_load_data and bench; no app imports it
     "sof",  # project-wide views, templates tags and the demo-data command
 ]
@@ -316,4 +320,30 @@ LOGGING = {
         },
         "celery": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
+}
+
+# The integration API (api/, README "API"): clients with hashed, expiring tokens and scopes; JSON only; errors
+# as RFC 9457 problem details; a rate limit per client.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.authentication.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": _read("API_RATE_LIMIT", env.str, default="120/min")},
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_details_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sammen om fastholdelse – integration API",
+    "DESCRIPTION": "Cases in from the benefit office, figures and pseudonymised cases out for BI.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -28,4 +28,5 @@ urlpatterns = [
     path("booking/", include("meetings.urls")),
     path("rapporter/", include("reporting.urls")),
     path("medarbejdere/", include("staff.urls")),
+    path("api/v1/", include("api.urls")),
 ]

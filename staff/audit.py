@@ -53,8 +53,10 @@ def audit_record(
     search_terms: str = "",
     detail: str = "",
     actor=None,
+    actor_label: str = "",
 ) -> AuditEntry:
     """Record one use of person data. Pass the case (and, if at hand, the person) or their uuids.
+    `actor_label` names a caller that is not a person (an API client, "api:<name>").
 
     `request` gives the user, address and path (without query string: a query may hold search terms, and
     those are stored only masked in `search_terms`). Jobs pass request=None and, if any, the actor.
@@ -72,7 +74,7 @@ def audit_record(
         person_uuid = person.uuid
     entry = AuditEntry(
         actor=actor,
-        actor_username=actor.get_username() if actor is not None else "",
+        actor_username=actor.get_username() if actor is not None else actor_label[:150],
         actor_roles=",".join(sorted(roles_of(actor))) if actor is not None else "",
         action=action,
         object_type=object_type[:40],

@@ -394,6 +394,10 @@ class AuditLogIsAppendOnly(Exception):
 AUDIT_OBJECT_TYPES = {
     "access_log": _("sagens adgangslog"),
     "allocation": _("fordelingslisten"),
+    "api_cases": _("API: sager til BI"),
+    "api_deadlines": _("API: en sags frister"),
+    "api_figures": _("API: milepælstal"),
+    "api_intake": _("API: ny sag fra ydelseskontoret"),
     "booking": _("bookingsiden"),
     "booking_queue": _("bookingkøen"),
     "case": _("sagen"),

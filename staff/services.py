@@ -26,6 +26,7 @@ ADMINISTRATOR_MODELS = [
     ("cases", "employer", ["add", "change", "delete", "view"]),
     ("auth", "user", ["add", "change", "view"]),
     ("reporting", "milestone", ["add", "change", "delete", "view"]),
+    ("api", "apiclient", ["add", "change", "view"]),
 ]
 # Competence plans hold the leader's notes from a personnel talk: only the person and their leader see them
 # (in the app), so the administrator's setup permissions leave them out.

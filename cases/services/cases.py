@@ -10,7 +10,7 @@ from cases.models import Assignment, Case, Employer
 from cases.services.deadlines import case_deadlines_refresh
 from cases.services.persons import person_get_or_create
 from cases.services.timeline import case_event_add
-from staff.models import StaffMember
+from staff.models import StaffMember, Team
 from visitation.models import RuleSet
 
 # The registration form's guard against typing errors: a first day of absence more than a year back is
@@ -64,13 +64,16 @@ def case_register(
     today: dt.date | None = None,
     allow_historical: bool = False,
     registered_at: dt.datetime | None = None,
+    team: Team | None = None,
+    category: int | None = None,
 ) -> Case:
     """Register a sick-leave case: find or create the person by CPR number, pick the rule set in force on the
     first day of absence, optionally assign a consultant, write the timeline and store the next deadline.
 
     `allow_historical=True` (imports, demo data) lifts only the one-year-back guard; dates in the future and
     a received date before the first day of absence are always refused. `registered_at` dates the timeline
-    entry (demo data) and defaults to now."""
+    entry (demo data) and defaults to now. `team` places a case that has no consultant and no registering
+    user (the API's intake); `category` is the benefit office's visitation when it is known at intake."""
     today = today or timezone.localdate()
     case_dates_validate(
         first_absence_day=first_absence_day,
@@ -88,6 +91,10 @@ def case_register(
             "day": f"{first_absence_day:%d-%m-%Y}"
         }
         raise ValidationError({"first_absence_day": message})
+    if category == 3 and not rule_set.category_3_exists:
+        raise ValidationError(
+            {"category": _("Kategori 3 findes ikke i regelsættet %(rules)s.") % {"rules": rule_set}}
+        )
     if Case.objects.filter(person=person, first_absence_day=first_absence_day).exists():
         message = _("Borgeren har allerede en sag med første fraværsdag %(day)s.") % {
             "day": f"{first_absence_day:%d-%m-%Y}"
@@ -101,7 +108,8 @@ def case_register(
         source=source,
         rule_set=rule_set,
         consultant=consultant,
-        team_id=_team_of(consultant) or _team_of(registered_by),
+        team_id=_team_of(consultant) or _team_of(registered_by) or (team.pk if team else None),
+        category=category,
         created_by=registered_by,
     )
     case.full_clean()

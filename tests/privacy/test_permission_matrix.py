@@ -91,6 +91,13 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "staff:my_plan": ("get", STAFF),
     "staff:plan": ("get", {"consultant", "leader"}),
     "staff:plan_item_edit": ("get", {"leader"}),
+    # the integration API: clients with tokens, never a signed-in person; its schema and reference are public
+    "api:intake": ("post", NOBODY),
+    "api:figures": ("get", NOBODY),
+    "api:cases": ("get", NOBODY),
+    "api:case_deadlines": ("get", NOBODY),
+    "api:schema": ("get", EVERYONE),
+    "api:docs": ("get", EVERYONE),
     # two-factor sign-in: every signed-in user may set it up (their own device only) and be asked for a code
     "staff:two_factor_setup": ("get", STAFF),
     "staff:two_factor_verify": ("get", STAFF),
@@ -225,6 +232,7 @@ def sample_kwargs(pattern: URLPattern, world) -> dict:
         "meeting_uuid": world["meeting"].uuid,
         "token": world["feed_token"],
         "user_id": world["users"]["consultant"].pk,
+        "case_id": world["case"].uuid,
     }
     names = list(pattern.pattern.converters)
     unknown = [name for name in names if name not in values]
@@ -244,7 +252,7 @@ REDIRECT_TO_LOGIN_IS_NORMAL = {"logout"}
 
 
 def outcome(response, url_name: str) -> str:
-    if response.status_code in (403, 404):
+    if response.status_code in (401, 403, 404):
         return "deny"
     login_redirect = response.status_code in (301, 302) and "login" in response.get("Location", "")
     if login_redirect and url_name not in REDIRECT_TO_LOGIN_IS_NORMAL:
