@@ -131,7 +131,8 @@ def detail(request, uuid):
     today = timezone.localdate()
     deadlines = case_deadlines(case=case)
     rows = [{"deadline": d, "state": d.state(today), "days_left": d.days_left(today)} for d in deadlines]
-    events = case.events.select_related("actor")
+    # Newest first; conversations are listed once, in the case work's own table, not again here.
+    events = case.events.exclude(kind="conversation").select_related("actor").order_by("-occurred_at", "-id")
     return render(
         request,
         "cases/detail.html",

@@ -85,8 +85,11 @@ def test_consultant_carries_a_case_from_registration_to_closing(page, log_in, te
     section.get_by_label("Trin 2 timer pr. uge").fill("27.5")
     section.get_by_role("button", name="Gem samtale").click()
     expect(page.get_by_text("Samtalen er gemt.")).to_be_visible()
+    # The conversation is listed once, in the conversations' table (not again in the timeline).
+    conversations = page.locator("table", has=page.get_by_role("columnheader", name="Plan og næste skridt"))
+    expect(conversations).to_contain_text("Delvis raskmelding med optrapning")
     timeline = page.locator("section", has=page.get_by_role("heading", name="Forløb"))
-    expect(timeline).to_contain_text("møde på arbejdspladsen med arbejdsgiver, borger og konsulent")
+    expect(timeline).not_to_contain_text("Delvis raskmelding med optrapning")
     expect(timeline).to_contain_text(f"Optrapningsplan: 25 t/uge fra {today:%d-%m-%Y}, 27,5 t/uge fra")
     expect(page.get_by_text("Møde på arbejdspladsen", exact=True)).to_be_visible()
 
@@ -100,6 +103,7 @@ def test_consultant_carries_a_case_from_registration_to_closing(page, log_in, te
     page.get_by_role("button", name="Log ud").click()
 
     log_in("lars")
+    page.get_by_role("button", name="Ledelse").click()
     page.get_by_role("link", name="Undtagelser").click()
     row = page.get_by_role("row", name=re.compile("Henrik Hansen"))
     row.get_by_label("Godkend").check()

@@ -30,6 +30,7 @@ def test_leader_plans_a_conversion_and_sees_the_programme_move(page, log_in, tra
     CompetenceItemTypeFactory(name="Sidemandsoplæring")
 
     log_in("lars")
+    page.get_by_role("button", name="Ledelse").click()  # the leader's less daily pages
     page.get_by_role("link", name="Omlægning").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Omlægning til ny fastholdelseskonsulent")
     expect(page.get_by_test_id("qualified-now")).to_have_text("4")
@@ -91,6 +92,7 @@ def test_leader_plans_a_conversion_and_sees_the_programme_move(page, log_in, tra
     expect(history).to_contain_text("Kompetenceplan oprettet")
     expect(history).to_contain_text("Status: Planlagt → Gennemført")
 
+    page.get_by_role("button", name="Ledelse").click()
     page.get_by_role("link", name="Omlægning").first.click()
     expect(page.get_by_test_id("qualified-now")).to_have_text("5")
     expect(page.get_by_test_id("capacity-now")).to_have_text("65")

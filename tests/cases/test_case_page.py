@@ -28,8 +28,22 @@ def hh_case(consultant, team):
     VisitationFactory(case=case, decided_on=dt.date(2017, 10, 12), category=2, decided_by=consultant)
     ConversationFactory(case=case, held_on=dt.date(2017, 10, 12), recorded_by=consultant)
     case_event_add(case=case, actor=consultant, kind="conversation", text="Første samtale på arbejdspladsen")
+    case_event_add(
+        case=case, actor=consultant, kind="registered", text="Sagen er oprettet", occurred_at=at(2017, 8, 30)
+    )
+    case_event_add(
+        case=case,
+        actor=consultant,
+        kind="measure",
+        text="Delvis raskmelding påbegyndt",
+        occurred_at=at(2017, 10, 30),
+    )
     case_deadlines_refresh(case=case)
     return case
+
+
+def at(year, month, day):
+    return dt.datetime(year, month, day, 10, tzinfo=dt.UTC)
 
 
 def url(case):
@@ -45,7 +59,11 @@ def test_case_page_tells_the_story(client, consultant, hh_case):
     assert "1. opfølgningssamtale" in page
     assert "15-10-2017" in page and "uge 8" in page and "sygedagpengeloven § 13 b, stk. 1" in page
     assert "Overholdt" in page and "12-10-2017" in page
-    assert "Første samtale på arbejdspladsen" in page
+    # The timeline is newest first, and a conversation is listed once: in the conversations' table, where
+    # the place says "Arbejdsplads" with its workplace badge, not again as a timeline entry.
+    timeline = page[page.index('id="timeline-heading"') :]
+    assert "Delvis raskmelding påbegyndt" in timeline and "Første samtale på arbejdspladsen" not in timeline
+    assert timeline.index("Delvis raskmelding påbegyndt") < timeline.index("Sagen er oprettet")
     # the deadlines arrive in date order
     kinds = [row["deadline"].kind for row in response.context["deadline_rows"]]
     assert kinds[:3] == ["visitation", "first_follow_up", "next_follow_up"]
