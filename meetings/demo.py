@@ -51,7 +51,11 @@ def seed_calendars(rng: random.Random, *, meetings: int = 8) -> tuple[int, int]:
     if not qualified:
         return len(consultants), 0
     for row in booking_queue_rows(booking_queue(today=today)[:meetings]):
-        consultant = rng.choice(qualified)
+        # One consultant per case: an allocated case is booked with its own consultant (or not at all).
+        owner = row.case.consultant
+        consultant = owner if owner is not None else rng.choice(qualified)
+        if consultant not in qualified:
+            continue
         calendar = calendars_for(
             consultant_ids=[consultant.pk], first_day=today, last_day=today + dt.timedelta(days=21)
         ).get(consultant.pk)
@@ -62,7 +66,11 @@ def seed_calendars(rng: random.Random, *, meetings: int = 8) -> tuple[int, int]:
             continue
         try:
             services.meeting_book(
-                case=row.case, consultant=consultant, starts_at=rng.choice(free[:20]), booked_by=booker
+                case=row.case,
+                consultant=consultant,
+                starts_at=rng.choice(free[:20]),
+                booked_by=booker,
+                late_reason="Nærmeste leder kunne først mødes efter fristen.",  # kept only when it is late
             )
             booked += 1
         except ValidationError:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Conversation
 from meetings.models import Absence, ContactAttempt
 from meetings.selectors import bookable_consultants
+from visitation.models import HandoverReason
 
 
 def bootstrap(form: forms.BaseForm) -> None:
@@ -48,6 +49,23 @@ class BookingForm(forms.Form):
         return dt.datetime.combine(
             self.cleaned_data["day"], self.cleaned_data["time"], tzinfo=ZoneInfo(settings.TIME_ZONE)
         )
+
+
+class ConfirmBookingForm(BookingForm):
+    """The confirmation step: the chosen slot again (hidden), plus what the booker must add when the slot is
+    after the deadline or the consultant is not the case's own."""
+
+    late_reason = forms.CharField(
+        label=_("Hvorfor efter fristen?"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    handover_reason = forms.ModelChoiceField(
+        label=_("Årsag til at overdrage sagen"),
+        queryset=HandoverReason.objects.filter(active=True),
+        required=False,
+    )
 
 
 class BootstrapForm(forms.Form):

@@ -149,6 +149,8 @@ class Meeting(models.Model):
         _("indkaldelsesbrev"), upload_to="meetings/letters/%Y/%m", storage=document_storage, blank=True
     )
     invitations_sent_at = models.DateTimeField(_("invitationer sendt"), null=True, blank=True)
+    # Why a first meeting was booked after its deadline (the booker must say; empty when on time).
+    late_reason = models.CharField(_("årsag til booking efter fristen"), max_length=300, blank=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)  # iCalendar SEQUENCE for updates
 
     class Meta:

@@ -32,6 +32,8 @@ class Suggestion:
     caseload_target: int
     free_slots: list[dt.datetime]  # the first few free start times to offer as buttons
     free_slot_count: int  # free hour slots before the deadline
+    is_owner: bool = False  # the case's responsible consultant: always first (the SOF model's one consultant)
+    late_slots: frozenset = frozenset()  # the shown slots that lie after the deadline
     score: float = 0
     reasons: list[str] = field(default_factory=list)
 
@@ -86,6 +88,8 @@ def score(suggestion: Suggestion, *, deadline: dt.date) -> tuple[float, list[str
 
 
 def rank(suggestions: list[Suggestion], *, deadline: dt.date) -> list[Suggestion]:
+    """The case's own consultant first, whatever the points (one consultant from start to finish); the
+    others by points, for a case nobody holds yet or a handover."""
     for suggestion in suggestions:
         suggestion.score, suggestion.reasons = score(suggestion, deadline=deadline)
-    return sorted(suggestions, key=lambda s: (-s.score, s.open_cases, s.consultant.pk))
+    return sorted(suggestions, key=lambda s: (not s.is_owner, -s.score, s.open_cases, s.consultant.pk))

@@ -17,7 +17,7 @@ from meetings.models import Absence, ConsultantCalendar, ContactAttempt, Meeting
 from meetings.ranking import Suggestion, rank
 from staff.roles import Role
 from staff.selectors import staff_qualified_for_first_meetings
-from visitation.deadlines import end_of_week
+from visitation.deadlines import Rules, end_of_week, first_meeting_due
 
 User = get_user_model()
 BOOKING_CATEGORIES = (2, 3)
@@ -28,8 +28,9 @@ def local_tz() -> ZoneInfo:
 
 
 def first_meeting_deadline(case: Case) -> dt.date:
-    """End of the week in which the first follow-up conversation must be held (rule set: week 8)."""
-    return case.end_of_week(case.rule_set.first_follow_up_week)
+    """When the first follow-up conversation must be held: the end of week 8, or earlier after a Fast Track
+    request (visitation.deadlines.first_meeting_due)."""
+    return first_meeting_due(case.first_absence_day, case.fast_track_requested_on, case.rule_set.as_rules())
 
 
 # --- calendars -------------------------------------------------------------------------------------------
@@ -180,7 +181,8 @@ def booking_queue_cases():
 
 
 def booking_queue(*, today: dt.date, user=None) -> list[QueueEntry]:
-    """The booker's whole queue, most urgent first: by days left to the end of week 8. Read as plain values
+    """The booker's whole queue, most urgent first: by days left to the first meeting's deadline (the end of
+    week 8, or earlier after a Fast Track request). Read as plain values
     (no model objects), so that a municipality's hundreds of waiting cases cost milliseconds; the page shows
     the rows of one page of it (`booking_queue_rows`). With a user: only the cases that user may see
     (cases/selectors/access.py), in the same query."""
@@ -189,10 +191,24 @@ def booking_queue(*, today: dt.date, user=None) -> list[QueueEntry]:
         visible = visible_filter(user)
         cases = cases.filter(visible) if visible is not None else cases.none()
     entries = []
-    for case_id, first_absence_day, received_on, week in cases.values_list(
-        "pk", "first_absence_day", "received_on", "rule_set__first_follow_up_week"
+    rules: dict[tuple, Rules] = {}  # the few rule sets' parameters, read with the cases (no extra query)
+    for case_id, first_absence_day, received_on, fast_track_on, week, *fast_track in cases.values_list(
+        "pk",
+        "first_absence_day",
+        "received_on",
+        "fast_track_requested_on",
+        "rule_set__first_follow_up_week",
+        "rule_set__fast_track_request_weeks",
+        "rule_set__fast_track_meeting_weeks",
     ):
-        deadline = end_of_week(first_absence_day, week)
+        key = (week, *fast_track)
+        if key not in rules:
+            rules[key] = Rules(
+                first_follow_up_week=week,
+                fast_track_request_weeks=fast_track[0],
+                fast_track_meeting_weeks=fast_track[1],
+            )
+        deadline = first_meeting_due(first_absence_day, fast_track_on, rules[key])
         late = None
         if received_on:  # the benefit office hands cat. 2/3 cases over by the end of week 7 (domain.md)
             late = max(0, (received_on - end_of_week(first_absence_day, week - 1)).days)
@@ -288,7 +304,8 @@ def consultant_suggestions(*, case: Case, now: dt.datetime, slots_shown: int = 3
 
     Points: fixed contact consultant 40; industry experience up to 15; distance up to 20 (0 at 100 km);
     caseload room up to 20 (target minus open cases); free time before the deadline up to 15, and a
-    consultant with no free slot before the deadline goes to the bottom. The booker may choose anyone.
+    consultant with no free slot before the deadline goes to the bottom. The case's own consultant comes
+    first whatever the points; choosing someone else hands the case over (meetings.services.meeting_book).
     """
     tz = local_tz()
     deadline = first_meeting_deadline(case)
@@ -323,6 +340,10 @@ def consultant_suggestions(*, case: Case, now: dt.datetime, slots_shown: int = 3
                 caseload_target=staff.caseload_target if staff else 45,
                 free_slots=shown,
                 free_slot_count=len(free_before_deadline),
+                is_owner=consultant.pk == case.consultant_id,
+                late_slots=frozenset(
+                    slot for slot in shown if timezone.localtime(slot, tz).date() > deadline
+                ),
             )
         )
     return rank(suggestions, deadline=deadline)

@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Conversation, Employer
+from cases.services.casework import case_hand_over
 from cases.services.meetings_link import case_assign_if_unassigned, case_first_meeting_planned_set
 from cases.services.timeline import case_event_add
 from meetings import documents, slots
 from meetings.models import Absence, ConsultantCalendar, ContactAttempt, Meeting, WorkingHours
-from meetings.selectors import calendars_for, local_tz
+from meetings.selectors import calendars_for, first_meeting_deadline, local_tz
 from staff.selectors import staff_member_can_hold_first_meetings
+from visitation.models import HandoverReason
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +121,10 @@ def contact_attempt_log(
 # --- booking ---------------------------------------------------------------------------------------------
 
 
+def _d(day: dt.date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
 def _refuse(message: str):
     raise ValidationError(message, code="slot_refused")
 
@@ -134,8 +140,16 @@ def meeting_book(
     place: str = Conversation.Place.WORKPLACE,
     address: str = "",
     now: dt.datetime | None = None,
+    late_reason: str = "",
+    handover_reason: HandoverReason | None = None,
 ) -> Meeting:
     """Book a meeting in a consultant's calendar; refuse (ValidationError) a slot that is not free.
+
+    One consultant per case (the SOF model): a case nobody holds becomes the booked consultant's; a case
+    that has a consultant is booked with that consultant, or — an explicit choice with a reason from the
+    handover catalogue — handed over to the booked one in the same transaction, so that the meeting, the
+    letter and the case always name the same person. A first meeting after its deadline (the end of week 8,
+    or earlier after Fast Track) needs a reason, kept on the meeting and in the timeline.
 
     Concurrency: the consultant's calendar row is locked (SELECT … FOR UPDATE) before the calendar is read,
     so two bookers choosing the same consultant are served one after the other and the second sees the
@@ -168,6 +182,29 @@ def meeting_book(
         )
     if place == Conversation.Place.WORKPLACE and case.employer_id is None:
         _refuse(_("Sagen har ingen arbejdsgiver; vælg et andet mødested."))
+    deadline = first_meeting_deadline(case)
+    late = is_first_meeting and day > deadline
+    if late and not late_reason.strip():
+        raise ValidationError(
+            {
+                "late_reason": _("Tidspunktet ligger efter fristen %(day)s. Skriv hvorfor.")
+                % {"day": _d(deadline)}
+            }
+        )
+    if case.consultant_id and case.consultant_id != consultant.pk:
+        if handover_reason is None:
+            raise ValidationError(
+                {
+                    "handover_reason": _(
+                        "Sagen har allerede en ansvarlig konsulent. Book med den konsulent, eller vælg en "
+                        "årsag til at overdrage sagen."
+                    )
+                }
+            )
+        case_hand_over(
+            case=case, actor=booked_by, to_consultant=consultant, reason=handover_reason, on=now.date()
+        )
+        case.refresh_from_db()
     ends_at = starts_at + dt.timedelta(minutes=minutes)
     calendar = calendars_for(consultant_ids=[consultant.pk], first_day=day, last_day=day)[consultant.pk]
     refusal = slots.slot_refusal(calendar=calendar, starts_at=starts_at, ends_at=ends_at, now=now, tz=tz)
@@ -182,6 +219,7 @@ def meeting_book(
         address=address,
         booked_by=booked_by,
         booked_at=now,
+        late_reason=late_reason.strip() if late else "",
     )
     meeting.full_clean()
     try:
@@ -203,7 +241,13 @@ def meeting_book(
             "place": meeting.get_place_display().lower(),
             "consultant": documents.consultant_name(meeting),
         }
-        + (_("; sagen er tildelt konsulenten.") if assigned else "."),
+        + (_("; sagen er tildelt konsulenten.") if assigned else ".")
+        + (
+            " "
+            + _("Efter fristen %(day)s: %(reason)s") % {"day": _d(deadline), "reason": meeting.late_reason}
+            if late
+            else ""
+        ),
     )
     meeting.invitation_letter.save(
         f"indkaldelse-{meeting.uuid}.pdf", ContentFile(documents.invitation_letter_pdf(meeting)), save=True

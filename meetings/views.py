@@ -17,7 +17,14 @@ from cases.models import Case
 from cases.selectors.access import case_is_visible_to, cases_visible_to
 from cases.services import meetings_link
 from meetings import documents, selectors, services, slots
-from meetings.forms import AbsenceForm, BookingForm, CancelForm, ContactAttemptForm, RescheduleForm
+from meetings.forms import (
+    AbsenceForm,
+    BookingForm,
+    CancelForm,
+    ConfirmBookingForm,
+    ContactAttemptForm,
+    RescheduleForm,
+)
 from meetings.models import ConsultantCalendar, ContactAttempt, Meeting
 from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
@@ -117,30 +124,85 @@ def contact_attempt_add(request, case_uuid):
     return redirect("meetings:case_booking", case_uuid=case.uuid)
 
 
-@require_POST
+def _confirmation(case: Case, form, *, now) -> dict:
+    """What the booker confirms: who, when, where, whether the deadline is met, and what goes to whom."""
+    consultant = form.cleaned_data["consultant"]
+    starts_at = form.starts_at()
+    deadline = selectors.first_meeting_deadline(case)
+    employer = case.employer
+    return {
+        "case": case,
+        "form": form,
+        "consultant": consultant,
+        "starts_at": starts_at,
+        "ends_at": starts_at + dt.timedelta(minutes=form.cleaned_data["minutes"]),
+        "place": dict(form.fields["place"].choices)[form.cleaned_data["place"]],
+        "address": form.cleaned_data["address"]
+        or (f"{employer.address}, {employer.postcode} {employer.town}" if employer else ""),
+        "deadline": deadline,
+        "late": timezone.localtime(starts_at).date() > deadline,
+        "handover": case.consultant_id is not None and case.consultant_id != consultant.pk,
+        "leader_email": employer.nearest_leader_email if employer else "",
+        "past": starts_at <= now,
+    }
+
+
 @role_required(*BOOKING_ROLES)
-def book(request, case_uuid):
+def confirm(request, case_uuid):
+    """The summary before anything is sent (GET from a slot or the free-time form; nothing personal in the
+    URL: a consultant's id, a date and a time)."""
     case = _get_case_for_booker(request, case_uuid)
-    form = BookingForm(request.POST)
+    form = ConfirmBookingForm(request.GET)
     if not form.is_valid():
         for name, field_errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for message in field_errors:
                 messages.error(request, f"{label}: {message}" if label else message)
         return redirect("meetings:case_booking", case_uuid=case.uuid)
+    return render(request, "meetings/confirm.html", _confirmation(case, form, now=timezone.now()))
+
+
+@require_POST
+@role_required(*BOOKING_ROLES)
+def book(request, case_uuid):
+    case = _get_case_for_booker(request, case_uuid)
+    form = ConfirmBookingForm(request.POST)
+    if not form.is_valid():
+        for name, field_errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for message in field_errors:
+                messages.error(request, f"{label}: {message}" if label else message)
+        return redirect("meetings:case_booking", case_uuid=case.uuid)
+    data = form.cleaned_data
+    # A double submit of the same confirmation books once: the second finds the meeting the first made.
+    same = Meeting.objects.filter(
+        case=case, consultant=data["consultant"], starts_at=form.starts_at(), status=Meeting.Status.BOOKED
+    ).first()
+    if same is not None:
+        messages.info(request, _("Mødet var allerede booket."))
+        return redirect("meetings:meeting_detail", meeting_uuid=same.uuid)
     try:
         meeting = services.meeting_book(
             case=case,
-            consultant=form.cleaned_data["consultant"],
+            consultant=data["consultant"],
             starts_at=form.starts_at(),
-            minutes=form.cleaned_data["minutes"],
-            place=form.cleaned_data["place"],
-            address=form.cleaned_data["address"],
+            minutes=data["minutes"],
+            place=data["place"],
+            address=data["address"],
             booked_by=request.user,
+            late_reason=data["late_reason"],
+            handover_reason=data["handover_reason"],
         )
     except ValidationError as error:
-        _errors(request, error)
-        return redirect("meetings:case_booking", case_uuid=case.uuid)
+        if hasattr(error, "error_dict"):
+            for name, field_errors in error.message_dict.items():
+                for message in field_errors:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            form.add_error(None, error)
+        return render(
+            request, "meetings/confirm.html", _confirmation(case, form, now=timezone.now()), status=200
+        )
     audit_record(request=request, action=AuditEntry.Action.CREATE, object_type="meeting", case=case)
     messages.success(request, _("Mødet er booket. Brev og kalenderinvitation er sendt af sted."))
     return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)

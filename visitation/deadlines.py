@@ -364,6 +364,18 @@ def fast_track_applies(first_absence_day: dt.date, requested_on: dt.date | None,
     )
 
 
+def first_meeting_due(
+    first_absence_day: dt.date, fast_track_requested_on: dt.date | None, rules: Rules
+) -> dt.date:
+    """When the first follow-up conversation must be held: by the end of week 8 (§ 13 b, stk. 1) or, after a
+    Fast Track request that counts, within 2 weeks of it (§ 13 b, stk. 2) — whichever comes first. The
+    booker books against this one date."""
+    due = end_of_week(first_absence_day, rules.first_follow_up_week)
+    if fast_track_applies(first_absence_day, fast_track_requested_on, rules):
+        due = min(due, fast_track_requested_on + dt.timedelta(weeks=rules.fast_track_meeting_weeks))
+    return due
+
+
 def follow_up_only_on_recovery(facts: CaseFacts) -> bool:
     """§ 13 f (2025 rule set): an employed person expected fully back before the end of week 13 counted from
     the first follow-up conversation is followed up only on recovery."""

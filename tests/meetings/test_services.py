@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.models import Assignment, Case
-from meetings import services
+from meetings import documents, selectors, services
 from meetings.models import ContactAttempt, Meeting
 from tests.meetings.factories import CaseFactory, at, consultant_with_calendar, next_weekday
+from tests.meetings.test_documents import pdf_text
+from visitation.models import HandoverReason
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +56,67 @@ def test_booking_assigns_the_case_sets_the_planned_date_and_stores_the_letter(
     assert meeting.invitations_sent_at is not None
 
 
-def test_an_assigned_case_keeps_its_consultant(case, calendar_consultant, consultant, booker):
-    case.consultant = consultant
+def test_an_owned_case_is_booked_with_its_consultant_or_handed_over_with_a_reason(
+    case, calendar_consultant, team, booker
+):
+    """One consultant per case (issue 14): the meeting, the letter and the case name the same person."""
+    owner = consultant_with_calendar("olga", team=team, user__first_name="Olga", user__last_name="Ejer")
+    case.consultant = owner
+    case.save()
+    with pytest.raises(ValidationError) as refused:
+        book(case, calendar_consultant, booker, at(next_weekday(1), 10))
+    assert "handover_reason" in refused.value.message_dict
+    assert not Meeting.objects.filter(case=case).exists()
+
+    reason = HandoverReason.objects.get(code="andet")
+    meeting = services.meeting_book(
+        case=case,
+        consultant=calendar_consultant,
+        starts_at=at(next_weekday(1), 10),
+        booked_by=booker,
+        handover_reason=reason,
+    )
+    case.refresh_from_db()
+    assert case.consultant == meeting.consultant == calendar_consultant
+    assert Assignment.objects.get(case=case, ended_on__isnull=True).reason == reason
+    assert case.events.filter(kind="handover").exists()
+    assert documents.consultant_name(meeting) in pdf_text(meeting.invitation_letter.read())
+
+
+def test_the_owner_is_booked_without_any_handover(case, calendar_consultant, booker):
+    case.consultant = calendar_consultant
     case.save()
     book(case, calendar_consultant, booker, at(next_weekday(1), 10))
-    case.refresh_from_db()
-    assert case.consultant == consultant
+    assert not Assignment.objects.filter(case=case, reason__isnull=False).exists()
+
+
+def test_a_first_meeting_after_the_deadline_needs_a_reason_and_says_so(calendar_consultant, booker):
+    case = CaseFactory(first_absence_day=timezone.localdate() - dt.timedelta(days=54))  # week 8 ends tomorrow
+    late_day = next_weekday(2)
+    with pytest.raises(ValidationError) as refused:
+        book(case, calendar_consultant, booker, at(late_day, 10))
+    assert "late_reason" in refused.value.message_dict
+    meeting = services.meeting_book(
+        case=case,
+        consultant=calendar_consultant,
+        starts_at=at(late_day, 10),
+        booked_by=booker,
+        late_reason="Nærmeste leder på ferie til næste uge",
+    )
+    assert meeting.late_reason == "Nærmeste leder på ferie til næste uge"
+    booked = case.events.get(kind="meeting_booked").text
+    assert "Efter fristen" in booked and "ferie" in booked
+
+
+def test_fast_track_moves_the_first_meetings_deadline_forward(calendar_consultant, booker):
+    """§ 13 b, stk. 2: after a Fast Track request the first conversation is held within 2 weeks of it."""
+    today = timezone.localdate()
+    case = CaseFactory(
+        first_absence_day=today - dt.timedelta(days=21), fast_track_requested_on=today - dt.timedelta(days=13)
+    )
+    assert selectors.first_meeting_deadline(case) == today + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="efter fristen"):
+        book(case, calendar_consultant, booker, at(next_weekday(2), 10))
 
 
 def test_a_taken_slot_a_closed_case_and_a_second_meeting_are_refused(calendar_consultant, booker):

@@ -199,3 +199,75 @@ def test_held_takes_the_consultant_to_the_case_page_to_record_the_conversation(c
     assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[case.uuid])
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.HELD
+
+
+def test_the_owner_is_first_and_a_slot_leads_to_a_summary_before_anything_is_sent(
+    client, booker, karen, team, django_capture_on_commit_callbacks
+):
+    """Issue 14: the case's consultant first (marked), and one summary — who, when, where, the deadline,
+    what goes to whom — before letters and invitations leave."""
+    contact = consultant_with_calendar("jens", team=team)
+    case = CaseFactory(
+        consultant=karen, employer__contact_consultant=contact, employer__nearest_leader_email="l@v.dk"
+    )
+    client.force_login(booker)
+    page = client.get(reverse("meetings:case_booking", args=[case.uuid]))
+    suggestions = page.context["suggestions"]
+    assert suggestions[0].consultant == karen and suggestions[0].is_owner
+    assert 'data-testid="owner"' in page.content.decode()
+
+    slot = timezone.localtime(suggestions[0].free_slots[0])
+    query = {"consultant": karen.pk, "day": f"{slot:%Y-%m-%d}", "time": f"{slot:%H:%M}", "minutes": 60}
+    summary = client.get(reverse("meetings:confirm", args=[case.uuid]), {**query, "place": "arbejdsplads"})
+    text = summary.content.decode()
+    assert "Sagens konsulent" in text and "Fristen overholdes" in text
+    assert "Kalenderinvitation til nærmeste leder (l@v.dk)" in text
+    assert not Meeting.objects.exists() and not mail_sent()
+
+    posted = {**query, "place": "arbejdsplads", "address": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("meetings:book", args=[case.uuid]), posted, follow=True)
+        second = client.post(reverse("meetings:book", args=[case.uuid]), posted, follow=True)  # double submit
+    meeting = Meeting.objects.get(case=case)
+    assert first.redirect_chain[-1][0] == second.redirect_chain[-1][0] == f"/booking/moede/{meeting.uuid}/"
+    assert "Mødet var allerede booket." in second.content.decode()
+
+
+def test_another_consultant_asks_for_a_handover_reason_on_the_summary(client, booker, karen, team):
+    owner = consultant_with_calendar("olga", team=team, user__first_name="Olga", user__last_name="Ejer")
+    case = CaseFactory(consultant=owner)
+    client.force_login(booker)
+    day = next_weekday(1)
+    query = {
+        "consultant": karen.pk,
+        "day": day.isoformat(),
+        "time": "10:00",
+        "minutes": 60,
+        "place": "arbejdsplads",
+    }
+    text = client.get(reverse("meetings:confirm", args=[case.uuid]), query).content.decode()
+    assert "Sagen er Olga Ejers." in text and 'name="handover_reason"' in text
+
+    refused = client.post(reverse("meetings:book", args=[case.uuid]), {**query, "address": ""})
+    assert refused.status_code == 200 and "vælg en årsag til at overdrage sagen" in refused.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def mail_sent() -> bool:
+    from django.core import mail
+
+    return bool(mail.outbox)
+
+
+def test_the_queue_orders_by_the_earliest_of_week_8_and_the_fast_track_deadline(client, booker):
+    today = timezone.localdate()
+    week_8_soon = CaseFactory(employer__name="Uge otte ApS", first_absence_day=today - dt.timedelta(days=45))
+    fast_track = CaseFactory(
+        employer__name="Fast track ApS",
+        first_absence_day=today - dt.timedelta(days=14),
+        fast_track_requested_on=today - dt.timedelta(days=10),  # first conversation due in 4 days
+    )
+    client.force_login(booker)
+    rows = client.get(reverse("meetings:queue")).context["rows"]
+    assert [row.case for row in rows][:2] == [fast_track, week_8_soon]
+    assert rows[0].deadline == today + dt.timedelta(days=4)

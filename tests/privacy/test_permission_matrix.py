@@ -65,6 +65,7 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "meetings:queue": ("get", BOOKING),
     "meetings:case_booking": ("get", BOOKING),
     "meetings:contact_attempt_add": ("post", BOOKING),
+    "meetings:confirm": ("get", BOOKING),
     "meetings:book": ("post", BOOKING),
     "meetings:meeting_detail": ("get", BOOKING | {"consultant"}),
     "meetings:meeting_letter": ("get", BOOKING | {"consultant"}),
