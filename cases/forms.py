@@ -10,6 +10,7 @@ from cases.models import Case, Employer
 from cases.selectors.cases import case_probable_duplicates
 from cases.services.cases import case_dates_validate
 from cases.services.persons import cpr_parse_for_person, person_find
+from staff.labels import staff_label
 from staff.roles import Role
 from visitation.models import Category
 
@@ -23,7 +24,7 @@ class DateInput(forms.DateInput):
 
 class ConsultantChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return staff_label(user)
 
 
 def consultants():

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Conversation, ReassessmentOutcome
+from staff.labels import staff_label
 from staff.roles import Role
 from visitation.models import Category, ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
 
@@ -40,7 +41,7 @@ def _active(model):
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return staff_label(user)
 
 
 class HoursField(forms.DecimalField):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Case
 from cases.services.leavers import consultant_leave, leaver_colleagues, municipality_of
+from staff.labels import staff_label
 
 
 class ColleaguesForm(forms.Form):
@@ -32,7 +33,7 @@ class ColleaguesForm(forms.Form):
         field.label_from_instance = lambda user: (
             _("%(name)s (%(team)s) – %(count)s åbne sager")
             % {
-                "name": user.get_full_name() or user.get_username(),
+                "name": staff_label(user),
                 "team": user.staff.team,
                 "count": user.open_cases,
             }

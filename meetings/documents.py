@@ -52,20 +52,52 @@ def consultant_name(meeting: Meeting) -> str:
     return meeting.consultant.get_full_name() or meeting.consultant.get_username()
 
 
+def _sender_lines(meeting: Meeting) -> list[str]:
+    """The letter's sender block: the job centre (its municipality's details) and the consultant's direct
+    line and e-mail."""
+    staff = getattr(meeting.consultant, "staff", None)
+    municipality = staff.team.department.municipality if staff is not None and staff.team_id else None
+    lines = [
+        getattr(municipality, "jobcenter_name", "") or "Jobcenteret",
+        getattr(municipality, "jobcenter_address", ""),
+        f"Telefon {municipality.jobcenter_phone}" if getattr(municipality, "jobcenter_phone", "") else "",
+        getattr(municipality, "jobcenter_email", ""),
+        " ",
+        f"Din konsulent: {consultant_name(meeting)}",
+        f"Direkte telefon: {staff.phone}" if staff is not None and staff.phone else "",
+        f"E-mail: {meeting.consultant.email}" if meeting.consultant.email else "",
+    ]
+    return [line for line in lines if line]
+
+
+def _how_to_reach(meeting: Meeting) -> str:
+    staff = getattr(meeting.consultant, "staff", None)
+    ways = [
+        f"ring på {staff.phone}" if staff is not None and staff.phone else "",
+        f"skriv til {meeting.consultant.email}" if meeting.consultant.email else "",
+    ]
+    return " eller ".join(way for way in ways if way)
+
+
 def invitation_letter_pdf(meeting: Meeting) -> bytes:
-    """The invitation to the citizen: date, time, place, consultant, and the note on what not to discuss."""
+    """The invitation to the citizen, as a Danish municipal letter: the job centre's sender block, the
+    citizen, the date; the meeting's time and place and who takes part; what to do if the time does not
+    suit; the note that they may tell us beforehand what must not be discussed at the workplace."""
     case = meeting.case
     start = timezone.localtime(meeting.starts_at)
     end = timezone.localtime(meeting.ends_at)
+    sender = _sender_lines(meeting)
+    consultant = consultant_name(meeting)
     pdf = FPDF(format="A4")
     pdf.set_title(_latin1("Indkaldelse til opfølgningssamtale"))
-    pdf.set_author("Jobcenter")
-    pdf.set_margins(25, 25, 25)
+    pdf.set_author(_latin1(sender[0]))
+    pdf.set_margins(25, 20, 25)
     pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    pdf.cell(0, 5, _latin1("Jobcenter - Sygedagpenge og fastholdelse"), new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, _latin1(f"Dato: {timezone.localdate():%d-%m-%Y}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(8)
+    pdf.set_font("Helvetica", size=9)
+    for line in [*sender, " ", f"Dato: {timezone.localdate():%d-%m-%Y}"]:
+        pdf.cell(0, 4.5, _latin1(line), align="R", new_x="LMARGIN", new_y="NEXT")
+    # The citizen (Digital Post delivers by CPR number, which the letter itself never shows).
+    pdf.ln(4)
     pdf.set_font("Helvetica", size=11)
     pdf.cell(0, 6, _latin1(case.person.name or "Til borgeren"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
@@ -86,14 +118,15 @@ def invitation_letter_pdf(meeting: Meeting) -> bytes:
         ),
     )
     pdf.ln(4)
+    leader = case.employer.nearest_leader_name if case.employer_id else ""
+    participants = f"Dig, din nærmeste leder{' ' + leader if leader else ''} og {consultant}"
     rows = [
         ("Dato", f"{long_date_da(start.date())} ({start:%d-%m-%Y})"),
         ("Tidspunkt", f"kl. {start:%H:%M} - {end:%H:%M}"),
         ("Sted", meeting_place_text(meeting)),
-        ("Din konsulent", consultant_name(meeting)),
+        ("Deltagere", participants),
+        ("Din konsulent", consultant),
     ]
-    if meeting.consultant.email:
-        rows.append(("Kontakt", meeting.consultant.email))
     for label, value in rows:
         pdf.set_font("Helvetica", style="B", size=11)
         pdf.cell(40, 7, _latin1(label))
@@ -104,16 +137,19 @@ def invitation_letter_pdf(meeting: Meeting) -> bytes:
     pdf.multi_cell(0, 6, _latin1(BEFOREHAND))
     pdf.set_font("Helvetica", size=11)
     pdf.ln(2)
+    reach = _how_to_reach(meeting)
     pdf.multi_cell(
         0,
         6,
         _latin1(
-            "Du kan også kontakte os, hvis tidspunktet ikke passer. Du skal ikke forberede noget særligt, "
+            "Hvis tidspunktet ikke passer, så kontakt din konsulent hurtigst muligt"
+            + (f" ({reach})" if reach else "")
+            + ", så finder vi et nyt tidspunkt. Du skal ikke forberede noget særligt, "
             "men tænk gerne over, hvad der kan hjælpe dig tilbage på arbejdet."
         ),
     )
     pdf.ln(6)
-    pdf.multi_cell(0, 6, _latin1(f"Med venlig hilsen\n{consultant_name(meeting)}\nJobcenteret"))
+    pdf.multi_cell(0, 6, _latin1(f"Med venlig hilsen\n{consultant}\nFastholdelseskonsulent, {sender[0]}"))
     return bytes(pdf.output())
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Conversation
 from meetings.models import Absence, ContactAttempt
 from meetings.selectors import bookable_consultants
+from staff.labels import staff_label
 from visitation.models import HandoverReason
 
 
@@ -19,8 +20,8 @@ def bootstrap(form: forms.BaseForm) -> None:
 
 
 class ConsultantChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+    def label_from_instance(self, user):
+        return staff_label(user)
 
 
 class BookingForm(forms.Form):

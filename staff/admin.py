@@ -76,6 +76,7 @@ class StaffMemberAdmin(admin.ModelAdmin):
         "leader",
         "position_before_conversion",
         "base_postcode",
+        "phone",
         "weekly_hours",
         "caseload_target",
         "industries",

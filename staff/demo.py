@@ -46,7 +46,16 @@ CONSULTANT_POSITIONS = [
 @transaction.atomic
 def seed_organisation(rng: random.Random) -> list[tuple[str, str]]:
     """Create or update the demo organisation; returns (username, role label) for every demo login."""
-    municipality, _ = Municipality.objects.update_or_create(code=657, defaults={"name": "Herning Kommune"})
+    municipality, _ = Municipality.objects.update_or_create(
+        code=657,
+        defaults={
+            "name": "Herning Kommune",
+            "jobcenter_name": "Jobcenter Herning",
+            "jobcenter_address": "Fredhøjvej 2, 7400 Herning",
+            "jobcenter_phone": "96 28 68 00",
+            "jobcenter_email": "jobcenter@herning.example.dk",
+        },
+    )
     department, _ = Department.objects.update_or_create(
         municipality=municipality, name="Jobcenter Herning – Sygedagpenge"
     )
@@ -79,6 +88,7 @@ def seed_organisation(rng: random.Random) -> list[tuple[str, str]]:
                     "team": teams.get(team_slug),
                     "position_before_conversion": position or rng.choice(CONSULTANT_POSITIONS),
                     "base_postcode": rng.choice(BASE_POSTCODES),
+                    "phone": f"96 28 {70 + len(logins) // 10:02d} {len(logins) % 100:02d}",
                 },
             )
             logins.append((username, role.label))

@@ -41,6 +41,11 @@ class Municipality(models.Model):
         default=37,
         validators=[MinValueValidator(1)],
     )
+    # The job centre's sender block on letters to citizens.
+    jobcenter_name = models.CharField(_("jobcenterets navn"), max_length=100, blank=True)
+    jobcenter_address = models.CharField(_("jobcenterets adresse"), max_length=200, blank=True)
+    jobcenter_phone = models.CharField(_("jobcenterets telefon"), max_length=30, blank=True)
+    jobcenter_email = models.EmailField(_("jobcenterets e-mail"), blank=True)
 
     class Meta:
         verbose_name = _("kommune")
@@ -135,6 +140,9 @@ class StaffMember(models.Model):
     )
     base_postcode = models.CharField(
         _("postnummer for arbejdssted"), max_length=4, blank=True, validators=[validate_postcode]
+    )
+    phone = models.CharField(
+        _("direkte telefon"), max_length=30, blank=True, help_text=_("Står i breve til borgerne.")
     )
     weekly_hours = models.DecimalField(
         _("ugentlige timer"), max_digits=4, decimal_places=1, default=37, validators=[MinValueValidator(0)]

@@ -24,7 +24,7 @@ def test_register_a_case_and_find_it_in_mine_sager(page, log_in, team, live_cons
     page.get_by_label("Borgerens navn").fill("Hanne Holm")
     page.get_by_label("Arbejdsgiver (CVR-nummer eller navn)").fill("plastfabrik")
     page.get_by_label("Første fraværsdag").fill(first_day.isoformat())
-    page.get_by_label("Ansvarlig konsulent").select_option(label="Alice Andersen")
+    page.get_by_label("Ansvarlig konsulent").select_option(label="Alice Andersen (alice)")
     page.get_by_role("button", name="Opret sag").click()
 
     expect(page.get_by_text("med første fraværsdag")).to_contain_text("010180-XXXX")

@@ -43,7 +43,7 @@ def test_consultant_carries_a_case_from_registration_to_closing(page, log_in, te
     page.get_by_label("Borgerens navn").fill("Henrik Hansen")
     page.get_by_label("Arbejdsgiver (CVR-nummer eller navn)").fill("20000031")
     page.get_by_label("Første fraværsdag").fill(first_day.isoformat())
-    page.get_by_label("Ansvarlig konsulent").select_option(label="Alice Andersen")
+    page.get_by_label("Ansvarlig konsulent").select_option(label="Alice Andersen (alice)")
     page.get_by_role("button", name="Opret sag").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Henrik Hansen")
     case_url = page.url
@@ -118,7 +118,7 @@ def test_consultant_carries_a_case_from_registration_to_closing(page, log_in, te
     page.goto(case_url)
     expect(page.get_by_text("Godkendt.", exact=False).first).to_be_visible()
     section = open_section(page, "handover", "Overdrag sagen")
-    section.get_by_label("Ny konsulent").select_option(label="Bo Berg")
+    section.get_by_label("Ny konsulent").select_option(label="Bo Berg (bo)")
     section.get_by_label("Årsag").select_option(label="Overgang til jobafklaringsforløb")
     section.get_by_role("button", name="Overdrag", exact=True).click()
     expect(page.get_by_text("Sagen er overdraget.")).to_be_visible()

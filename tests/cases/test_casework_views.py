@@ -107,8 +107,8 @@ def test_handover_form_offers_the_other_consultants(
     # consultants, handover reasons.
     with django_assert_num_queries(7):
         html = client.get(form_url(case, "handover"), **HTMX).content.decode()
-    assert ">Bo Berg</option>" in html
-    assert f">{consultant.get_full_name()}</option>" not in html  # not to the case's own consultant
+    assert ">Bo Berg (bo)</option>" in html  # the login tells two Bo Bergs apart
+    assert f">{consultant.get_full_name()} (alice)</option>" not in html  # not to the case's own consultant
 
 
 def test_a_conversation_with_a_plan_through_the_form(client, consultant, case):

@@ -73,3 +73,39 @@ def test_the_invitation_is_a_valid_ics_event_with_time_place_and_attendees(meeti
         "mailto:leder@moebelhuset.example.dk",
     ]
     assert "Hanne" not in data.decode()  # the citizen is named in the e-mail body, not in calendars
+
+
+def test_the_letter_reads_like_a_municipal_letter(team, booker):
+    """Issue 15: sender block with the job centre and the consultant's direct line, who takes part, what to
+    do if the time does not suit."""
+    municipality = team.department.municipality
+    municipality.jobcenter_name = "Jobcenter Herning"
+    municipality.jobcenter_address = "Fredhøjvej 2, 7400 Herning"
+    municipality.jobcenter_phone = "96 28 68 00"
+    municipality.save()
+    karen = consultant_with_calendar(
+        "karen",
+        team=team,
+        user__first_name="Karen",
+        user__last_name="Ølgaard",
+        user__email="k@jc.dk",
+        phone="96 28 70 11",
+    )
+    case = CaseFactory(person__name="Hanne Holm", employer__nearest_leader_name="Ole Dahl")
+    meeting = services.meeting_book(
+        case=case, consultant=karen, starts_at=at(next_weekday(3), 10), booked_by=booker
+    )
+
+    text = pdf_text(meeting.invitation_letter.read())
+
+    for expected in [
+        "Jobcenter Herning",
+        "Fredhøjvej 2, 7400 Herning",
+        "Telefon 96 28 68 00",
+        "Direkte telefon: 96 28 70 11",
+        "Dig, din nærmeste leder Ole Dahl og Karen Ølgaard",
+        "Hvis tidspunktet ikke passer",
+        "Fastholdelseskonsulent, Jobcenter Herning",
+    ]:
+        assert expected in text, expected
+    assert "96 28 70 11 eller skriv til k@jc.dk" in " ".join(text.split())

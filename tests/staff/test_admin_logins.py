@@ -151,7 +151,10 @@ def test_the_leaver_page_hands_over_and_reports_it(client, administrator, leaver
     page_url = reverse("cases:leaver_hand_over", args=[leaver.pk])
     assert response.status_code == 302 and response["Location"] == page_url
     page = client.get(page_url).content.decode()
-    assert "har 1 åben sag" in page and f"{colleagues[0].get_full_name()} (Fastholdelsesteamet)" in page
+    assert (
+        "har 1 åben sag" in page
+        and f"{colleagues[0].get_full_name()} (kollega1) (Fastholdelsesteamet)" in page
+    )
 
     response = client.post(page_url, {"colleagues": [colleagues[1].pk]}, follow=True)
 
