@@ -32,6 +32,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as CaseWhen
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Assignment, Case, CaseException, Conversation, Measure, Offer
@@ -237,9 +238,12 @@ MEASURE_BY_WEEK_13 = Q(first_measure_delay__lte=END_OF_WEEK_13)
 
 def week13_cases(cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
     """Denominator: cases whose end of week 13 (D + 90) lies in the period and that were not closed on or
-    before D + 55. "D + 90 in [start, end]" is "D in [start − 90, end − 90]", which uses the index on D."""
+    before D + 55. "D + 90 in [start, end]" is "D in [start − 90, end − 90]", which uses the index on D.
+    A measure registered ahead (started after today) is planned, not started, and counts for nothing yet."""
     first_measure = (
-        Measure.objects.filter(case=OuterRef("pk"), type__counts_for_week_13=True)
+        Measure.objects.filter(
+            case=OuterRef("pk"), type__counts_for_week_13=True, started_on__lte=timezone.localdate()
+        )
         .order_by("started_on", "id")
         .values("started_on")[:1]
     )

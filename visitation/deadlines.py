@@ -249,7 +249,8 @@ class CaseFacts:
     visited_on: dt.date | None = None  # first visitation decision (category first set)
     first_conversation_on: dt.date | None = None
     latest_conversation_on: dt.date | None = None
-    first_measure_on: dt.date | None = None  # first enterprise-oriented measure counting for week 13
+    first_measure_on: dt.date | None = None  # first enterprise-oriented measure counting for week 13, started
+    first_measure_planned_on: dt.date | None = None  # …registered ahead: planned, not yet started
     closed_on: dt.date | None = None
     fast_track_requested_on: dt.date | None = None
     fast_track_answered_on: dt.date | None = None
@@ -428,7 +429,12 @@ def case_deadlines(facts: CaseFacts) -> list[Deadline]:
             latest = facts.latest_conversation_on or facts.first_conversation_on
             add(NEXT_FOLLOW_UP, latest + dt.timedelta(weeks=rules.follow_up_interval_weeks))
         if facts.employed:
-            add(WEEK13_MEASURE, end_of_week(first_day, rules.measure_week), done_on=facts.first_measure_on)
+            add(
+                WEEK13_MEASURE,
+                end_of_week(first_day, rules.measure_week),
+                done_on=facts.first_measure_on,
+                planned_on=facts.first_measure_planned_on,
+            )
 
     if fast_track_applies(first_day, facts.fast_track_requested_on, rules):
         requested_on = facts.fast_track_requested_on

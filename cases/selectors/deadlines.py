@@ -1,6 +1,9 @@
 """A case's deadlines, computed by the pure rulebook functions from the case's records."""
 
-from django.db.models import Max, Min, OuterRef, Subquery
+import datetime as dt
+
+from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from cases.models import Case, Conversation, Measure, Visitation
 from visitation.deadlines import Absence, CaseFacts, Deadline, Rules
@@ -11,9 +14,20 @@ def _first(queryset, field: str):
     return Subquery(queryset.order_by(field).values(field)[:1])
 
 
-def case_deadline_facts(*, case: Case) -> CaseFacts:
+def _first_measure(case_ref, **started):
+    return Subquery(
+        Measure.objects.filter(case=case_ref, type__counts_for_week_13=True, **started)
+        .values("case")
+        .annotate(first=Min("started_on"))
+        .values("first")[:1]
+    )
+
+
+def case_deadline_facts(*, case: Case, today: dt.date | None = None) -> CaseFacts:
     """Gather what the rules need: two queries (the case's dated records in one row, the person's earlier
-    cases), plus one for the rule set unless it is already loaded."""
+    cases), plus one for the rule set unless it is already loaded. A measure dated after `today` (default:
+    today) is planned, not started: it meets no deadline until its day has come."""
+    today = today or timezone.localdate()
     records = (
         Case.objects.filter(pk=case.pk)
         .annotate(
@@ -25,14 +39,16 @@ def case_deadline_facts(*, case: Case) -> CaseFacts:
                 .annotate(latest=Max("held_on"))
                 .values("latest")[:1]
             ),
-            first_measure_on=Subquery(
-                Measure.objects.filter(case=OuterRef("pk"), type__counts_for_week_13=True)
-                .values("case")
-                .annotate(first=Min("started_on"))
-                .values("first")[:1]
-            ),
+            first_measure_on=_first_measure(OuterRef("pk"), started_on__lte=today),
+            first_measure_planned_on=_first_measure(OuterRef("pk"), started_on__gt=today),
         )
-        .values("first_visitation_on", "first_conversation_on", "latest_conversation_on", "first_measure_on")
+        .values(
+            "first_visitation_on",
+            "first_conversation_on",
+            "latest_conversation_on",
+            "first_measure_on",
+            "first_measure_planned_on",
+        )
         .get()
     )
     # Earlier absences of the same person count towards the 22 weeks (§ 24); a case registered in error
@@ -45,7 +61,9 @@ def case_deadline_facts(*, case: Case) -> CaseFacts:
     return _facts(case, records, earlier, case.rule_set.as_rules())
 
 
-def cases_deadline_facts(*, cases: list[Case], rules: dict[int, Rules]) -> dict[int, CaseFacts]:
+def cases_deadline_facts(
+    *, cases: list[Case], rules: dict[int, Rules], today: dt.date | None = None
+) -> dict[int, CaseFacts]:
     """The same facts for many cases at once (the import): four queries whatever the number of cases.
     `rules` maps each case's rule_set_id to its plain rules (read the rule sets once)."""
     case_ids = [case.pk for case in cases]
@@ -55,9 +73,11 @@ def cases_deadline_facts(*, cases: list[Case], rules: dict[int, Rules]) -> dict[
             "first_conversation_on": None,
             "latest_conversation_on": None,
             "first_measure_on": None,
+            "first_measure_planned_on": None,
         }
         for case_id in case_ids
     }
+    today = today or timezone.localdate()
     for case_id, first in (
         Visitation.objects.filter(case_id__in=case_ids)
         .values("case_id")
@@ -73,13 +93,17 @@ def cases_deadline_facts(*, cases: list[Case], rules: dict[int, Rules]) -> dict[
     ):
         records[case_id]["first_conversation_on"] = first
         records[case_id]["latest_conversation_on"] = latest
-    for case_id, first in (
+    for case_id, first, planned in (
         Measure.objects.filter(case_id__in=case_ids, type__counts_for_week_13=True)
         .values("case_id")
-        .annotate(first=Min("started_on"))
-        .values_list("case_id", "first")
+        .annotate(
+            first=Min("started_on", filter=Q(started_on__lte=today)),
+            planned=Min("started_on", filter=Q(started_on__gt=today)),
+        )
+        .values_list("case_id", "first", "planned")
     ):
         records[case_id]["first_measure_on"] = first
+        records[case_id]["first_measure_planned_on"] = planned
     absences_by_person: dict[int, list[tuple]] = {}
     for person_id, first_day, closed_on, employer_id in (
         Case.objects.filter(person_id__in={case.person_id for case in cases})
@@ -117,6 +141,7 @@ def _facts(case: Case, records: dict, earlier, rules: Rules) -> CaseFacts:
         first_conversation_on=records["first_conversation_on"],
         latest_conversation_on=records["latest_conversation_on"],
         first_measure_on=records["first_measure_on"],
+        first_measure_planned_on=records["first_measure_planned_on"],
         closed_on=case.closed_on,
         fast_track_requested_on=case.fast_track_requested_on,
         fast_track_answered_on=case.fast_track_answered_on,
@@ -131,6 +156,6 @@ def _facts(case: Case, records: dict, earlier, rules: Rules) -> CaseFacts:
     )
 
 
-def case_deadlines(*, case: Case) -> list[Deadline]:
+def case_deadlines(*, case: Case, today: dt.date | None = None) -> list[Deadline]:
     """Every deadline of the case, done and open, by due date (for the case page)."""
-    return compute_deadlines(case_deadline_facts(case=case))
+    return compute_deadlines(case_deadline_facts(case=case, today=today))

@@ -1,12 +1,13 @@
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Case, Measure
 from cases.selectors.deadlines import case_deadlines, cases_deadline_facts
 from cases.services.alerts import case_alerts_resolve_met
-from visitation.deadlines import LAPSING_KINDS, next_deadline
+from visitation.deadlines import LAPSING_KINDS, WEEK13_MEASURE, next_deadline
 from visitation.deadlines import case_deadlines as compute_deadlines
 from visitation.models import RuleSet
 
@@ -19,7 +20,7 @@ def case_deadlines_refresh(*, case: Case, today: dt.date | None = None) -> None:
     A week-13 target already missed on `today` (default: today) is skipped for the next deadline (it stays
     on the case page as missed); `cases_deadlines_refresh_lapsed` moves cases on when a target lapses."""
     today = today or timezone.localdate()
-    upcoming = next_deadline(case_deadlines(case=case), closed=case.is_closed, today=today)
+    upcoming = next_deadline(case_deadlines(case=case, today=today), closed=case.is_closed, today=today)
     case.next_deadline_on = upcoming.due_on if upcoming else None
     case.next_deadline_kind = upcoming.kind if upcoming else ""
     # update(), not save(): touch only the derived columns, never overwrite a concurrent change to the rest.
@@ -43,7 +44,7 @@ def cases_deadlines_refresh_many(*, cases: list[Case], today: dt.date | None = N
     facts = {}
     if open_cases:
         rules = {rule_set.pk: rule_set.as_rules() for rule_set in RuleSet.objects.all()}
-        facts = cases_deadline_facts(cases=open_cases, rules=rules)
+        facts = cases_deadline_facts(cases=open_cases, rules=rules, today=today)
     changed = []
     for case in cases:
         upcoming = (
@@ -75,12 +76,18 @@ def cases_deadlines_refresh_all(*, rule_set_id: int | None = None) -> int:
 
 
 def cases_deadlines_refresh_lapsed(*, today: dt.date | None = None) -> int:
-    """Move on the open cases whose stored next deadline is a target that lapsed before `today` (nightly,
-    CELERY_BEAT_SCHEDULE "deadlines-refresh-lapsed"). Selects `next_deadline_on < today`, never `== `, so a
-    missed night loses nothing; running it twice changes nothing the second time."""
+    """Move on the open cases whose stored next deadline is a target that lapsed before `today`, or the
+    week-13 target whose planned measure has now started (nightly, CELERY_BEAT_SCHEDULE
+    "deadlines-refresh-lapsed"). Selects `< today` / `<= today`, never `==`, so a missed night loses nothing;
+    running it twice changes nothing the second time."""
     today = today or timezone.localdate()
+    measure_started = Measure.objects.filter(
+        case=OuterRef("pk"), type__counts_for_week_13=True, started_on__lte=today
+    )
     cases = Case.objects.filter(
-        status=Case.Status.OPEN, next_deadline_kind__in=LAPSING_KINDS, next_deadline_on__lt=today
+        Q(next_deadline_kind__in=LAPSING_KINDS, next_deadline_on__lt=today)
+        | Q(next_deadline_kind=WEEK13_MEASURE, next_deadline_on__isnull=False) & Exists(measure_started),
+        status=Case.Status.OPEN,
     ).select_related("rule_set")
     count = 0
     for case in cases.iterator(chunk_size=500):

@@ -58,8 +58,13 @@ def test_refresh_stores_the_next_deadline_and_follows_the_case_records():
     # the week-13 measure (19 Nov) now comes before the next follow-up (30 Nov)
     assert (case.next_deadline_kind, case.next_deadline_on) == ("week13_measure", dt.date(2017, 11, 19))
 
+    # A measure registered ahead is planned, not done (issue 14): the week-13 target stays open until the
+    # day it starts; then the next follow-up is next.
     MeasureFactory(case=case, started_on=dt.date(2017, 11, 6))
-    case_deadlines_refresh(case=case, today=TODAY_2017)
+    case_deadlines_refresh(case=case, today=dt.date(2017, 11, 5))
+    case.refresh_from_db()
+    assert (case.next_deadline_kind, case.next_deadline_on) == ("week13_measure", dt.date(2017, 11, 19))
+    case_deadlines_refresh(case=case, today=dt.date(2017, 11, 6))
     case.refresh_from_db()
     assert (case.next_deadline_kind, case.next_deadline_on) == ("next_follow_up", dt.date(2017, 11, 30))
 
