@@ -111,7 +111,9 @@ class VisitationForm(forms.Form):
 class ConversationForm(GradualReturnStepsMixin):
     held_on = _date(_("Dato"), initial_today=True)
     # No default place: a phone call recorded in haste must not count as a workplace meeting (issue 14).
-    place = forms.ChoiceField(label=_("Sted"), choices=[("", _("– vælg sted –")), *Conversation.Place.choices])
+    place = forms.ChoiceField(
+        label=_("Sted"), choices=[("", _("– vælg sted –")), *Conversation.Place.choices]
+    )
     participants = forms.MultipleChoiceField(
         label=_("Deltagere"),
         choices=Conversation.Participant.choices,
