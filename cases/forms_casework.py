@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Conversation, ReassessmentOutcome
+from cases.models import Case, Conversation, ReassessmentOutcome, StandbyGround
 from staff.labels import staff_label
 from staff.roles import Role
 from visitation.models import Category, ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
@@ -218,6 +218,19 @@ class ReassessmentForm(forms.Form):
 
     decided_on = _date(_("Afgjort den"), initial_today=True)
     outcome = forms.ChoiceField(label=_("Afgørelse"), choices=ReassessmentOutcome.choices)
+
+
+class StandbyForm(forms.Form):
+    """The standby scheme: its ground and first day; for a person already in standby, the day it ended."""
+
+    ground = forms.ChoiceField(label=_("Grund"), choices=[("", "–"), *StandbyGround.choices])
+    started_on = _date(_("Fra"), initial_today=True)
+    ended_on = _date(_("Standby ophørte den"), initial_today=True)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("ended_on",) if not case.in_standby else ("ground", "started_on"):
+            del self.fields[name]
 
 
 class CloseForm(forms.Form):

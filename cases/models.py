@@ -94,6 +94,15 @@ class ReassessmentOutcome(models.TextChoices):
     JOBAFKLARING = "jobafklaring", _("Overgang til jobafklaringsforløb")
 
 
+class StandbyGround(models.TextChoices):
+    """Why a person is in the standby scheme: so seriously ill that conversations and offers are neither
+    appropriate nor possible (borger.dk names cancer and severe heart failure as examples)."""
+
+    CANCER = "kraeft", _("Kræft")
+    HEART_FAILURE = "hjertesvigt", _("Svært hjertesvigt")
+    OTHER = "anden", _("Anden alvorlig eller livstruende sygdom")
+
+
 class Case(models.Model):
     class Source(models.TextChoices):
         BENEFIT_OFFICE = "benefit_office", _("Ydelseskontoret")
@@ -158,6 +167,13 @@ class Case(models.Model):
     # Re-assessment (sygedagpengeloven § 24): the day of the decision (a § 27 extension or a transition),
     # which completes the re-assessment deadline.
     reassessment_decided_on = models.DateField(_("revurdering afgjort"), null=True, blank=True)
+    # The standby scheme: follow-up conversations and offers are not required while it lasts (the
+    # re-assessment still is); after it ends, the follow-up counts from that day (visitation.deadlines).
+    standby_ground = models.CharField(
+        _("standby: grund"), max_length=20, choices=StandbyGround.choices, blank=True
+    )
+    standby_from = models.DateField(_("standby fra"), null=True, blank=True)
+    standby_until = models.DateField(_("standby ophørt"), null=True, blank=True)
     # Fast Track (sygedagpengeloven §§ 7 c–7 e)
     fast_track_requested_on = models.DateField(_("Fast track anmodet"), null=True, blank=True)
     fast_track_requested_by = models.CharField(
@@ -230,6 +246,10 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def in_standby(self) -> bool:
+        return self.standby_from is not None and self.standby_until is None
 
     @property
     def next_deadline_label(self) -> str:

@@ -66,6 +66,8 @@ ACTIONS = [
            gettext_lazy("Gem fastholdelsesplan")),
     Action("reassessment", gettext_lazy("Revurdering (§ 24)"), forms.ReassessmentForm,
            gettext_lazy("Gem afgørelse")),
+    Action("standby", gettext_lazy("Standby (alvorlig sygdom)"), forms.StandbyForm,
+           gettext_lazy("Gem standby"), needs_case=True),
     Action("close", gettext_lazy("Afslut sagen"), forms.CloseForm, gettext_lazy("Afslut sagen")),
 ]  # fmt: skip
 ACTIONS_BY_SLUG = {action.slug: action for action in ACTIONS}
@@ -105,6 +107,12 @@ def _run(slug: str, *, case: Case, actor, data: dict) -> str:
     if slug == "reassessment":
         casework.reassessment_decide(case=case, actor=actor, **data)
         return _("Revurderingens afgørelse er gemt.")
+    if slug == "standby" and case.in_standby:
+        casework.standby_end(case=case, actor=actor, **data)
+        return _("Standby er afsluttet.")
+    if slug == "standby":
+        casework.standby_start(case=case, actor=actor, **data)
+        return _("Standby er registreret.")
     if slug == "close":
         casework.case_close(case=case, actor=actor, **data)
         return _("Sagen er afsluttet.")

@@ -258,6 +258,9 @@ class CaseFacts:
     expected_full_recovery_on: dt.date | None = None  # § 13 f (2025): follow-up only on recovery
     first_meeting_planned_on: dt.date | None = None
     reassessment_decided_on: dt.date | None = None  # § 27 extension or transition decided (§ 24)
+    # The standby scheme (seriously ill: exempt from conversations and offers) from, and until when it ended.
+    standby_from: dt.date | None = None
+    standby_until: dt.date | None = None
     earlier_absences: Sequence[Absence] = ()
 
 
@@ -388,6 +391,24 @@ def follow_up_only_on_recovery(facts: CaseFacts) -> bool:
     return facts.expected_full_recovery_on <= end_of_week(facts.first_conversation_on, 13)
 
 
+def in_standby(facts: CaseFacts, day: dt.date) -> bool:
+    """Whether the standby scheme covers `day` (from its first day until it ended, or open-ended)."""
+    if facts.standby_from is None or day < facts.standby_from:
+        return False
+    return facts.standby_until is None or day <= facts.standby_until
+
+
+def follow_up_due_in_standby(facts: CaseFacts, due_on: dt.date) -> dt.date | None:
+    """A follow-up that falls due while the standby scheme lasts is not required (None while it lasts); when
+    it has ended, the follow-up counts from the day it ended. The re-assessment is not moved: only
+    conversations and offers are exempt."""
+    if not in_standby(facts, due_on):
+        return due_on
+    if facts.standby_until is None:
+        return None
+    return facts.standby_until + dt.timedelta(weeks=facts.rules.follow_up_interval_weeks)
+
+
 def case_deadlines(facts: CaseFacts) -> list[Deadline]:
     """All deadlines of a case, done and open, sorted by due date. A closed case keeps the deadlines that
     fell due before it closed (met or missed) and drops the open ones that came due later."""
@@ -411,27 +432,31 @@ def case_deadlines(facts: CaseFacts) -> list[Deadline]:
     visited_on = facts.visited_on or facts.first_conversation_on
     add(VISITATION, end_of_week(first_day, VISITATION_WEEK), done_on=visited_on)
 
-    if facts.category == 1:
+    first_follow_up = end_of_week(first_day, rules.first_follow_up_week)
+    if facts.first_conversation_on is None:
+        first_follow_up = follow_up_due_in_standby(facts, first_follow_up)
+    if first_follow_up is not None:
         add(
-            CATEGORY1_AFTER_WEEK8,
-            end_of_week(first_day, rules.first_follow_up_week),
+            CATEGORY1_AFTER_WEEK8 if facts.category == 1 else FIRST_FOLLOW_UP,
+            first_follow_up,
             done_on=facts.first_conversation_on,
             planned_on=facts.first_meeting_planned_on,
         )
-    else:
-        add(
-            FIRST_FOLLOW_UP,
-            end_of_week(first_day, rules.first_follow_up_week),
-            done_on=facts.first_conversation_on,
-            planned_on=facts.first_meeting_planned_on,
-        )
+    if facts.category != 1:
         if facts.first_conversation_on is not None and not follow_up_only_on_recovery(facts):
             latest = facts.latest_conversation_on or facts.first_conversation_on
-            add(NEXT_FOLLOW_UP, latest + dt.timedelta(weeks=rules.follow_up_interval_weeks))
-        if facts.employed:
+            next_follow_up = follow_up_due_in_standby(
+                facts, latest + dt.timedelta(weeks=rules.follow_up_interval_weeks)
+            )
+            if next_follow_up is not None:
+                add(NEXT_FOLLOW_UP, next_follow_up)
+        week13 = end_of_week(first_day, rules.measure_week)
+        # Offers and measures are not required in standby either: the week-13 target is dropped when standby
+        # covers it (unless a measure had already started).
+        if facts.employed and (facts.first_measure_on is not None or not in_standby(facts, week13)):
             add(
                 WEEK13_MEASURE,
-                end_of_week(first_day, rules.measure_week),
+                week13,
                 done_on=facts.first_measure_on,
                 planned_on=facts.first_measure_planned_on,
             )

@@ -149,6 +149,8 @@ def _facts(case: Case, records: dict, earlier, rules: Rules) -> CaseFacts:
         expected_full_recovery_on=case.expected_full_recovery_on,
         first_meeting_planned_on=case.first_meeting_planned_on,
         reassessment_decided_on=case.reassessment_decided_on,
+        standby_from=case.standby_from,
+        standby_until=case.standby_until,
         earlier_absences=tuple(
             Absence(first_absence_day=first_day, last_day=closed_on, employed=employer_id is not None)
             for first_day, closed_on, employer_id in earlier

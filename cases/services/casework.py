@@ -27,6 +27,7 @@ from cases.models import (
     Measure,
     Offer,
     ReassessmentOutcome,
+    StandbyGround,
     Visitation,
 )
 from cases.services.deadlines import case_deadlines_refresh
@@ -616,6 +617,55 @@ def reassessment_decide(*, case: Case, actor: AbstractBaseUser, decided_on: dt.d
         text=_("Revurdering afgjort %(day)s: %(outcome)s")
         % {"day": _date(decided_on), "outcome": ReassessmentOutcome(outcome).label},
     )
+
+
+# --- The standby scheme ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def standby_start(*, case: Case, actor: AbstractBaseUser, ground: str, started_on: dt.date) -> Case:
+    """The person enters the standby scheme (seriously ill): follow-up conversations and offers are not
+    required from `started_on`, and raise no alert; the re-assessment still does."""
+    if ground not in StandbyGround.values:
+        raise ValidationError({"ground": _("Vælg grunden til standby.")})
+    locked = _lock(case)
+    _check_date(locked, started_on, "started_on")
+    if locked.standby_from is not None and locked.standby_until is None:
+        raise ValidationError(_("Borgeren er allerede i standby."))
+    locked.standby_ground, locked.standby_from, locked.standby_until = ground, started_on, None
+    locked.full_clean()
+    locked.save(update_fields=["standby_ground", "standby_from", "standby_until"])
+    text = _("Standby fra %(day)s (%(ground)s): opfølgningssamtaler og tilbud kræves ikke")
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="standby",
+        text=text % {"day": _date(started_on), "ground": StandbyGround(ground).label},
+    )
+    _done(locked, case)
+    return case
+
+
+@transaction.atomic
+def standby_end(*, case: Case, actor: AbstractBaseUser, ended_on: dt.date) -> Case:
+    """Standby ends; the next follow-up counts from this day."""
+    locked = _lock(case)
+    if locked.standby_from is None or locked.standby_until is not None:
+        raise ValidationError(_("Borgeren er ikke i standby."))
+    _check_date(locked, ended_on, "ended_on")
+    if ended_on < locked.standby_from:
+        raise ValidationError({"ended_on": _("Standby kan ikke slutte, før den begyndte.")})
+    locked.standby_until = ended_on
+    locked.full_clean()
+    locked.save(update_fields=["standby_until"])
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="standby",
+        text=_("Standby ophørt %(day)s; opfølgningen regnes fra denne dag") % {"day": _date(ended_on)},
+    )
+    _done(locked, case)
+    return case
 
 
 # --- Closing and reopening --------------------------------------------------------------------------------

@@ -430,3 +430,52 @@ def test_a_reassessment_decision_completes_the_reassessment():
     facts = CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017, reassessment_decided_on=decided)
     reassessment = by_kind(case_deadlines(facts))[REASSESSMENT]
     assert reassessment.done_on == decided and reassessment.state(dt.date(2018, 3, 1)) == "met"
+
+
+# --- The standby scheme (issue 18): conversations and offers not required, the re-assessment still is -------
+
+
+def hh_in_standby(**facts) -> dict:
+    base = dict(
+        first_absence_day=HH_FIRST_DAY,
+        rules=SOF_2017,
+        category=2,
+        visited_on=dt.date(2017, 9, 20),
+        first_conversation_on=dt.date(2017, 10, 12),
+        latest_conversation_on=dt.date(2017, 10, 12),
+    )
+    return by_kind(case_deadlines(CaseFacts(**{**base, **facts})))
+
+
+def test_standby_drops_the_follow_up_and_the_week_13_target_but_not_the_re_assessment():
+    """Standby-ordningen (borger.dk: seriously ill people need neither conversations nor offers): while it
+    lasts no follow-up is due and the week-13 measure target is dropped; the re-assessment (§ 24) stays."""
+    normal = hh_in_standby()
+    assert normal[NEXT_FOLLOW_UP].due_on == dt.date(2017, 11, 9)
+    standby = hh_in_standby(standby_from=dt.date(2017, 10, 20))
+    assert NEXT_FOLLOW_UP not in standby and WEEK13_MEASURE not in standby
+    assert standby[REASSESSMENT].due_on == normal[REASSESSMENT].due_on
+
+
+def test_after_standby_the_follow_up_counts_from_the_day_it_ended():
+    ended = hh_in_standby(standby_from=dt.date(2017, 10, 20), standby_until=dt.date(2018, 1, 15))
+    assert ended[NEXT_FOLLOW_UP].due_on == dt.date(2018, 1, 15) + dt.timedelta(weeks=4)
+
+
+def test_standby_that_began_after_a_missed_follow_up_does_not_erase_it():
+    late = hh_in_standby(standby_from=dt.date(2017, 11, 20))  # the follow-up was due 9 November
+    assert late[NEXT_FOLLOW_UP].due_on == dt.date(2017, 11, 9)
+
+
+def test_standby_before_the_first_conversation_holds_it_back_until_it_ends():
+    waiting = hh_in_standby(
+        first_conversation_on=None, latest_conversation_on=None, standby_from=dt.date(2017, 9, 1)
+    )
+    assert FIRST_FOLLOW_UP not in waiting
+    ended = hh_in_standby(
+        first_conversation_on=None,
+        latest_conversation_on=None,
+        standby_from=dt.date(2017, 9, 1),
+        standby_until=dt.date(2017, 12, 1),
+    )
+    assert ended[FIRST_FOLLOW_UP].due_on == dt.date(2017, 12, 29)
