@@ -10,9 +10,8 @@ from cases.models import Assignment, Case, CaseEvent, Conversation, Measure
 
 
 def client_cases(client: ApiClient) -> QuerySet[Case]:
-    """The client's municipality is a hard boundary: a case is its municipality's through its team (a case
-    without a team is in nobody's intake yet, and the API shows it to nobody)."""
-    return Case.objects.filter(team__department__municipality_id=client.municipality_id)
+    """The client's municipality is a hard boundary (Case.municipality, issue 16)."""
+    return Case.objects.filter(municipality_id=client.municipality_id)
 
 
 def _count(queryset) -> Subquery:

@@ -144,7 +144,7 @@ class FiguresView(ClientView):
             team = teams.filter(slug=query.validated_data["team"]).first()
             if team is None:
                 raise exceptions.ValidationError({"team": ["Ukendt team."]})
-        cases = report_cases(team=team).filter(team__department__municipality_id=client.municipality_id)
+        cases = report_cases(team=team).filter(municipality_id=client.municipality_id)
         self.audit(request)
         return Response(
             milestone_report(cases, Period(query.validated_data["from"], query.validated_data["to"]))

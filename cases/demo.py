@@ -181,7 +181,7 @@ def seed_cases(rng: random.Random, count: int = DEMO_CASE_COUNT, today: dt.date 
 
     staff = list(
         StaffMember.objects.filter(user__groups__name=Role.CONSULTANT, team__isnull=False)
-        .select_related("user", "team")
+        .select_related("user", "team__department")
         .order_by("user__username")
     )
     leaders = list(
@@ -245,6 +245,7 @@ def seed_cases(rng: random.Random, count: int = DEMO_CASE_COUNT, today: dt.date 
             category=category if received <= today else None,
             consultant=owner.user,
             team=owner.team,
+            municipality_id=owner.team.department.municipality_id,
             rule_set=rules,
         )
         if closed_on <= today:

@@ -11,7 +11,7 @@ from cases.selectors.cases import case_probable_duplicates
 from cases.services.cases import case_dates_validate
 from cases.services.persons import cpr_parse_for_person, person_find
 from staff.labels import staff_label
-from staff.roles import Role
+from staff.selectors import consultants_of_municipality, user_municipality_id
 from visitation.models import Category
 
 
@@ -25,15 +25,6 @@ class DateInput(forms.DateInput):
 class ConsultantChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
         return staff_label(user)
-
-
-def consultants():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.CONSULTANT)
-        .order_by("first_name", "last_name", "username")
-        .distinct()
-    )
 
 
 class CaseRegisterForm(forms.Form):
@@ -91,9 +82,13 @@ class CaseRegisterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consultant"].queryset = consultants()
+        # Only the user's own municipality: its consultants to choose, its cases to show (issue 16).
+        self.municipality_id = user_municipality_id(user)
+        self.fields["consultant"].queryset = consultants_of_municipality(self.municipality_id).order_by(
+            "first_name", "last_name", "username"
+        )
         self.duplicates = []
         self.person = None
         self.employer_obj = None
@@ -118,10 +113,12 @@ class CaseRegisterForm(forms.Form):
                         self.add_error(field, message)
         if "cpr" in cleaned and cleaned.get("first_absence_day") and not self.errors:
             self.person = person_find(cpr=cleaned["cpr"])
-            self.duplicates = list(
+            probable = list(
                 case_probable_duplicates(person=self.person, first_absence_day=cleaned["first_absence_day"])
             )
-            same_day = [c for c in self.duplicates if c.first_absence_day == cleaned["first_absence_day"]]
+            # One person and day is one case in the whole installation; what is shown is this municipality's.
+            self.duplicates = [c for c in probable if c.municipality_id == self.municipality_id]
+            same_day = [c for c in probable if c.first_absence_day == cleaned["first_absence_day"]]
             if same_day:
                 self.add_error(
                     "first_absence_day",

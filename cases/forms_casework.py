@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Conversation, ReassessmentOutcome, StandbyGround
 from staff.labels import staff_label
-from staff.roles import Role
+from staff.selectors import consultants_of_municipality
 from visitation.models import Category, ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
 
 STEP_ROWS = 4  # gradual-return steps offered on a form; more can be added as a new measure
@@ -188,11 +188,9 @@ class HandoverForm(forms.Form):
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_consultant"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, groups__name=Role.CONSULTANT)
+            consultants_of_municipality(case.municipality_id)
             .exclude(pk=case.consultant_id)
             .order_by("first_name", "last_name", "username")
-            .distinct()
         )
         self.fields["reason"].queryset = _active(HandoverReason)
 

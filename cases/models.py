@@ -144,6 +144,17 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("ansvarlig konsulent"),
     )
+    # The municipality is a hard boundary (issue 16): a case belongs to the municipality of its team or,
+    # before it has one, of whoever registered or imported it. Set when the case is created; a case moves
+    # only within it (handovers, allocation and booking refuse consultants of another municipality).
+    municipality = models.ForeignKey(
+        "staff.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kommune"),
+    )
     team = models.ForeignKey(
         Team,
         on_delete=models.PROTECT,

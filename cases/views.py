@@ -73,7 +73,7 @@ def my_cases(request):
 
 @role_required(Role.BOOKER, Role.LEADER, Role.ADMINISTRATOR)
 def register(request):
-    form = CaseRegisterForm(request.POST or None)
+    form = CaseRegisterForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

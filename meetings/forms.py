@@ -41,9 +41,10 @@ class BookingForm(forms.Form):
     )
     address = forms.CharField(label=_("Adresse (hvis ikke arbejdspladsen)"), max_length=300, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality_id: int | None, **kwargs):
+        """`municipality_id`: the case's; only its consultants can be chosen (issue 16)."""
         super().__init__(*args, **kwargs)
-        self.fields["consultant"].queryset = bookable_consultants()
+        self.fields["consultant"].queryset = bookable_consultants(municipality_id=municipality_id)
         bootstrap(self)
 
     def starts_at(self) -> dt.datetime:

@@ -73,10 +73,13 @@ def calendars_for(
     }
 
 
-def bookable_consultants(*, first_meeting_on: dt.date | None = None):
-    """Everyone holding the consultant role who has a calendar; with a date, only those who may hold a first
-    follow-up conversation that day (staff app: qualified for the combined role where required)."""
+def bookable_consultants(*, first_meeting_on: dt.date | None = None, municipality_id: int | None = None):
+    """Everyone holding the consultant role who has a calendar — of one municipality, when given (a case's
+    consultant is always of its own: issue 16); with a date, only those who may hold a first follow-up
+    conversation that day (staff app: qualified for the combined role where required)."""
     users = User.objects.filter(groups__name=Role.CONSULTANT, is_active=True, meeting_calendar__isnull=False)
+    if municipality_id is not None:
+        users = users.filter(staff__team__department__municipality_id=municipality_id)
     if first_meeting_on is not None:
         users = users.filter(staff__in=staff_qualified_for_first_meetings(on=first_meeting_on))
     return (
@@ -310,7 +313,7 @@ def consultant_suggestions(*, case: Case, now: dt.datetime, slots_shown: int = 3
     tz = local_tz()
     deadline = first_meeting_deadline(case)
     today = timezone.localtime(now, tz).date()
-    consultants = list(bookable_consultants(first_meeting_on=today))
+    consultants = list(bookable_consultants(first_meeting_on=today, municipality_id=case.municipality_id))
     ids = [c.pk for c in consultants]
     # Look at least two weeks ahead even when the deadline has passed: the meeting must still be held.
     last_day = max(deadline, today + dt.timedelta(days=14))
@@ -376,10 +379,10 @@ def team_caseloads(*, team) -> list[CaseloadRow]:
     return [CaseloadRow(c, loads.get(c.pk, 0), c.staff.caseload_target) for c in consultants]
 
 
-def unallocated_cases(*, department_id: int | None):
-    """Open cases without a responsible consultant in the leader's department or not yet on a team (intake),
-    oldest first absence first: the list the team allocates from."""
-    scope = Q(team__isnull=True)
+def unallocated_cases(*, department_id: int | None, municipality_id: int | None):
+    """Open cases without a responsible consultant in the leader's department or not yet on a team (their
+    municipality's intake), oldest first absence first: the list the team allocates from."""
+    scope = Q(team__isnull=True, municipality_id=municipality_id)
     if department_id is not None:
         scope |= Q(team__department_id=department_id)
     return (

@@ -30,6 +30,7 @@ from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
 from staff.models import AuditEntry, Team
 from staff.roles import Role, has_role
+from staff.selectors import consultants_of_municipality, user_municipality_id
 
 BOOKING_ROLES = (Role.BOOKER, Role.LEADER)
 CALENDAR_ROLES = (Role.BOOKER, Role.LEADER, Role.CONSULTANT)
@@ -98,7 +99,9 @@ def case_booking(request, case_uuid):
         "booked": Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED).first(),
         "attempts": ContactAttempt.objects.filter(case=case).select_related("made_by"),
         "attempt_form": ContactAttemptForm(),
-        "booking_form": BookingForm(initial={"day": timezone.localdate() + dt.timedelta(days=1)}),
+        "booking_form": BookingForm(
+            initial={"day": timezone.localdate() + dt.timedelta(days=1)}, municipality_id=case.municipality_id
+        ),
     }
     return render(request, "meetings/case_booking.html", context)
 
@@ -152,7 +155,7 @@ def confirm(request, case_uuid):
     """The summary before anything is sent (GET from a slot or the free-time form; nothing personal in the
     URL: a consultant's id, a date and a time)."""
     case = _get_case_for_booker(request, case_uuid)
-    form = ConfirmBookingForm(request.GET)
+    form = ConfirmBookingForm(request.GET, municipality_id=case.municipality_id)
     if not form.is_valid():
         for name, field_errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
@@ -166,7 +169,7 @@ def confirm(request, case_uuid):
 @role_required(*BOOKING_ROLES)
 def book(request, case_uuid):
     case = _get_case_for_booker(request, case_uuid)
-    form = ConfirmBookingForm(request.POST)
+    form = ConfirmBookingForm(request.POST, municipality_id=case.municipality_id)
     if not form.is_valid():
         for name, field_errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
@@ -347,11 +350,12 @@ def _week_context(monday: dt.date) -> dict:
 @role_required(*CALENDAR_ROLES)
 def team_week(request):
     monday = _monday_from(request)
-    teams = Team.objects.all()
+    municipality_id = user_municipality_id(request.user)  # only the user's own municipality's calendars
+    teams = Team.objects.filter(department__municipality_id=municipality_id)
     team = teams.filter(slug=request.GET.get("team", "")).first()
-    if team is None and getattr(request.user, "staff", None):
-        team = request.user.staff.team
-    consultants = selectors.bookable_consultants()
+    if team is None and getattr(request.user, "staff", None) and request.user.staff.team_id:
+        team = teams.filter(pk=request.user.staff.team_id).first()
+    consultants = selectors.bookable_consultants(municipality_id=municipality_id)
     if team:
         consultants = consultants.filter(staff__team=team)
     context = {
@@ -365,7 +369,9 @@ def team_week(request):
 
 @role_required(*CALENDAR_ROLES)
 def consultant_week(request, user_id: int):
-    consultant = get_object_or_404(selectors.bookable_consultants(), pk=user_id)
+    # Another municipality's consultant is a 404: their week is not this user's to see (issue 16).
+    consultants = selectors.bookable_consultants(municipality_id=user_municipality_id(request.user))
+    consultant = get_object_or_404(consultants, pk=user_id)
     monday = _monday_from(request)
     context = {
         "consultant": consultant,
@@ -448,13 +454,19 @@ def feed(request, token: str):
 def allocation(request):
     """Hedensted's practice: the team allocates new cases from one list with everyone's caseload visible."""
     member = getattr(request.user, "staff", None)
-    team = Team.objects.filter(slug=request.GET.get("team", "")).first() or (member.team if member else None)
+    municipality_id = user_municipality_id(request.user)  # only the user's own municipality's teams
+    teams = Team.objects.filter(department__municipality_id=municipality_id)
+    team = teams.filter(slug=request.GET.get("team", "")).first() or (member.team if member else None)
     caseloads = selectors.team_caseloads(team=team) if team else []
     department_id = team.department_id if team else None
-    cases = list(selectors.unallocated_cases(department_id=department_id)[:ALLOCATION_LIST_LIMIT])
+    cases = list(
+        selectors.unallocated_cases(department_id=department_id, municipality_id=municipality_id)[
+            :ALLOCATION_LIST_LIMIT
+        ]
+    )
     today = timezone.localdate()
     rows = [(case, selectors.first_meeting_deadline(case), case.absence_week(today)) for case in cases]
-    context = {"team": team, "teams": Team.objects.all(), "caseloads": caseloads, "rows": rows}
+    context = {"team": team, "teams": teams, "caseloads": caseloads, "rows": rows}
     return render(request, "meetings/allocation.html", context)
 
 
@@ -462,9 +474,10 @@ def allocation(request):
 @role_required(Role.LEADER, Role.BOOKER)
 def allocate(request, case_uuid):
     case = _get_case_for_booker(request, case_uuid)
+    chosen = request.POST.get("consultant", "")
+    # Only a consultant of the case's municipality; any other id (or none, or not a number) is a 404.
     consultant = get_object_or_404(
-        User.objects.filter(groups__name=Role.CONSULTANT, is_active=True),
-        pk=request.POST.get("consultant") or 0,
+        consultants_of_municipality(case.municipality_id), pk=int(chosen) if chosen.isdigit() else 0
     )
     try:
         meetings_link.case_allocate(case=case, consultant=consultant, actor=request.user)

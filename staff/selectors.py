@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -204,6 +205,30 @@ class ConversionProgramme:
     def capacity_now(self) -> CapacityRow | None:
         month = self.today.replace(day=1)
         return next((row for row in self.capacity if row.month == month), None)
+
+
+def user_municipality_id(user: AbstractBaseUser | None) -> int | None:
+    """The municipality whose cases the user works with: their team's (issue 16's hard boundary)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        StaffMember.objects.filter(user=user, team__isnull=False)
+        .values_list("team__department__municipality_id", flat=True)
+        .first()
+    )
+
+
+def consultants_of_municipality(municipality_id: int | None) -> QuerySet:
+    """The active consultants who may be given a case of this municipality: only its own."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__name=Role.CONSULTANT,
+            staff__team__department__municipality_id=municipality_id,
+        )
+        .distinct()
+    )
 
 
 def municipality_of(user: AbstractBaseUser) -> Municipality | None:

@@ -38,6 +38,7 @@ class Placement:
     team_id: int | None = None
     department_id: int | None = None
     department_team_ids: tuple[int, ...] = ()
+    municipality_id: int | None = None
 
 
 def staff_placement(user) -> Placement:
@@ -51,20 +52,22 @@ def staff_placement(user) -> Placement:
             own_team = StaffMember.objects.filter(user=user, team=OuterRef("pk"))
             rows = list(
                 Team.objects.filter(department__team__members__user=user).values_list(
-                    "pk", "department_id", Exists(own_team)
+                    "pk", "department_id", Exists(own_team), "department__municipality_id"
                 )
             )
         user._sof_placement = Placement(
-            team_id=next((team_id for team_id, _department, own in rows if own), None),
+            team_id=next((team_id for team_id, _department, own, _m in rows if own), None),
             department_id=rows[0][1] if rows else None,
-            department_team_ids=tuple(team_id for team_id, _department, _own in rows),
+            department_team_ids=tuple(team_id for team_id, _department, _own, _m in rows),
+            municipality_id=rows[0][3] if rows else None,
         )
     return user._sof_placement
 
 
 def department_q(placement: Placement) -> Q:
-    """The cases of the user's department, and the intake not yet placed in any team."""
-    q = Q(team__isnull=True)
+    """The cases of the user's department, and their municipality's intake not yet placed in any team (the
+    municipality is a hard boundary: another municipality's intake is never in it)."""
+    q = Q(team__isnull=True, municipality_id=placement.municipality_id)
     if placement.department_team_ids:
         q |= Q(team_id__in=placement.department_team_ids)
     return q
@@ -149,7 +152,9 @@ def can_see_health(user: User, case: Case) -> bool:
         case.consultant_id == user.pk or (placement.team_id is not None and case.team_id == placement.team_id)
     ):
         return True
-    return Role.LEADER in roles and (case.team_id is None or case.team_id in placement.department_team_ids)
+    if case.team_id is None:
+        return Role.LEADER in roles and case.municipality_id == placement.municipality_id is not None
+    return Role.LEADER in roles and case.team_id in placement.department_team_ids
 
 
 def sees_contact_data_only(user: User, case: Case) -> bool:

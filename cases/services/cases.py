@@ -11,6 +11,7 @@ from cases.services.deadlines import case_deadlines_refresh
 from cases.services.persons import person_get_or_create
 from cases.services.timeline import case_event_add
 from staff.models import StaffMember, Team
+from staff.selectors import user_municipality_id
 from visitation.models import RuleSet
 
 # The registration form's guard against typing errors: a first day of absence more than a year back is
@@ -100,6 +101,7 @@ def case_register(
             "day": f"{first_absence_day:%d-%m-%Y}"
         }
         raise ValidationError({"first_absence_day": message})
+    team_id = _team_of(consultant) or _team_of(registered_by) or (team.pk if team else None)
     case = Case(
         person=person,
         employer=employer,
@@ -108,7 +110,13 @@ def case_register(
         source=source,
         rule_set=rule_set,
         consultant=consultant,
-        team_id=_team_of(consultant) or _team_of(registered_by) or (team.pk if team else None),
+        team_id=team_id,
+        # The case's municipality: its team's, else the registering user's (issue 16).
+        municipality_id=(
+            Team.objects.filter(pk=team_id).values_list("department__municipality_id", flat=True).first()
+            if team_id
+            else user_municipality_id(registered_by)
+        ),
         category=category,
         created_by=registered_by,
     )

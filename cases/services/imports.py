@@ -44,6 +44,7 @@ from cases.services.deadlines import cases_deadlines_refresh_many
 from cases.services.persons import cpr_parse_for_person
 from staff.audit import audit_record_many
 from staff.models import AuditEntry, StaffMember
+from staff.selectors import user_municipality_id
 from visitation.models import ClosingReason, ExceptionReason, MeasureType, RuleSet
 
 COLUMNS = [
@@ -464,6 +465,8 @@ class _Writer:
     def __init__(self, *, actor: AbstractBaseUser | None, request: HttpRequest | None):
         self.actor = actor
         self.actor_id = actor.pk if actor is not None else None
+        # A new case without a consultant belongs to the importing user's municipality (issue 16).
+        self.municipality_id = user_municipality_id(actor) if actor is not None else None
         self.request = request
         self.import_user_id: int | None = None
         self.cases: list[Case] = []  # every case written, for the deadline refresh at the end
@@ -572,6 +575,7 @@ class _Writer:
                     rule_set_id=v["rule_set"].pk,
                     created_by_id=self.actor_id,
                     team_id=teams.get(self.actor_id),
+                    municipality_id=self.municipality_id,
                 )
             columns_before = {name: getattr(case, name) for name in _CASE_UPDATE_FIELDS}
             if v.get("cvr"):

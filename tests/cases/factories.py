@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases.crypto import cpr_encrypt, cpr_hash
 from cases.identifiers import parse_cpr
 from cases.models import Assignment, Case, CaseException, Conversation, Measure, Offer, Person, Visitation
-from tests.factories import EmployerFactory, UserFactory
+from tests.factories import EmployerFactory, MunicipalityFactory, UserFactory
 from visitation.models import ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType, RuleSet
 
 
@@ -53,6 +53,10 @@ class CaseFactory(factory.django.DjangoModelFactory):
     first_absence_day = dt.date(2017, 8, 21)
     received_on = factory.LazyAttribute(lambda c: c.first_absence_day + dt.timedelta(days=14))
     rule_set = factory.LazyAttribute(lambda c: RuleSet.objects.in_force_on(c.first_absence_day))
+    # The team's municipality; a case not yet in a team is the test municipality's (Herning's) intake.
+    municipality = factory.LazyAttribute(
+        lambda c: c.team.department.municipality if getattr(c, "team", None) else MunicipalityFactory()
+    )
 
     class Params:
         unemployed = factory.Trait(employer=None)
