@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,13 @@ class CasesConfig(AppConfig):
 
         hooks.first_meeting_demand_register(new_category_2_3_cases_by_month)
         hooks.caseload_register(open_cases_by_consultant)
+
+        connection_created.connect(_register_sqlite_functions)
+
+
+def _register_sqlite_functions(sender, connection, **kwargs):
+    """SQLite computes the folded names (cases/folding.py) with the same Python function as the search."""
+    if connection.vendor == "sqlite":
+        from cases.folding import fold_or_none
+
+        connection.connection.create_function("sof_fold", 1, fold_or_none, deterministic=True)

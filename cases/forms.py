@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.identifiers import normalise_cvr
 from cases.models import Case, Employer
 from cases.selectors.cases import case_probable_duplicates
+from cases.selectors.search import SearchKind, SearchTerm, search_term_parse
 from cases.services.cases import case_dates_validate
 from cases.services.persons import cpr_parse_for_person, person_find
 from staff.labels import staff_label
@@ -203,3 +204,27 @@ class MyCasesFilterForm(forms.Form):
         choices=[(Case.Status.OPEN, _("Åbne")), (Case.Status.CLOSED, _("Afsluttede")), ("all", _("Alle"))],
         required=False,
     )
+
+
+class CaseSearchForm(forms.Form):
+    """The case search (top bar and /sager/soeg/). Its cleaned `q` is a SearchTerm. A CPR number is only
+    accepted when posted: it never travels in an address (issue 14)."""
+
+    q = forms.CharField(
+        label=_("Søg efter sag"),
+        max_length=100,
+        help_text=_("Helt CPR-nummer, navn eller en del af det, arbejdsgiverens navn eller CVR-nummer."),
+    )
+
+    def __init__(self, *args, posted: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.posted = posted
+
+    def clean_q(self) -> SearchTerm:
+        term = search_term_parse(self.cleaned_data["q"])
+        if term.kind == SearchKind.CPR and not self.posted:
+            raise ValidationError(
+                _("Søg efter et CPR-nummer i søgefeltet, så nummeret ikke står i adressen."),
+                code="cpr_in_url",
+            )
+        return term

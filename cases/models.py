@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import alert_kinds
 from cases.crypto import cpr_decrypt
+from cases.folding import Folded
 from cases.identifiers import validate_cvr
 from staff.geo import validate_postcode
 from staff.models import Team
@@ -31,6 +32,10 @@ class Employer(models.Model):
     town = models.CharField(_("by"), max_length=100, blank=True)
     municipality = models.CharField(_("kommune"), max_length=100, blank=True)
     industry_code = models.CharField(_("branchekode"), max_length=6, blank=True)
+    # Search (cases/selectors/search.py): the name folded by the database on every write.
+    name_folded = models.GeneratedField(
+        expression=Folded("name"), output_field=models.CharField(max_length=400), db_persist=True
+    )
     nearest_leader_name = models.CharField(_("nærmeste leder"), max_length=200, blank=True)
     nearest_leader_phone = models.CharField(_("telefon til nærmeste leder"), max_length=30, blank=True)
     nearest_leader_email = models.EmailField(_("e-mail til nærmeste leder"), blank=True)
@@ -65,6 +70,10 @@ class Person(models.Model):
     birth_date = models.DateField(_("fødselsdato"))
     sex = models.CharField(_("køn"), max_length=1, choices=Sex.choices)
     name = models.CharField(_("navn"), max_length=200, blank=True)
+    # Search (cases/selectors/search.py): the name folded by the database on every write.
+    name_folded = models.GeneratedField(
+        expression=Folded("name"), output_field=models.CharField(max_length=400), db_persist=True
+    )
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 

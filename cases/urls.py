@@ -11,6 +11,7 @@ urlpatterns = [
     path("opgaver/<int:alert_id>/loest/", alert_views.alert_resolve, name="alert_resolve"),
     path("opret/", views.register, name="register"),
     path("arbejdsgivere/", views.employer_search, name="employer_search"),
+    path("soeg/", views.search, name="search"),
     path("<uuid:uuid>/", views.detail, name="detail"),
     path("<uuid:uuid>/cpr/", views.full_cpr, name="full_cpr"),
     path("undtagelser/", views_casework.exceptions_pending, name="exceptions_pending"),

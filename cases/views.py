@@ -7,12 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.forms import CaseRegisterForm, MyCasesFilterForm
+from cases.forms import CaseRegisterForm, CaseSearchForm, MyCasesFilterForm
 from cases.models import Case, Employer
+from cases.selectors.access import can_see_health
 from cases.selectors.cases import case_list_for_consultant, case_visible_filter
 from cases.selectors.deadlines import case_deadlines
+from cases.selectors.search import MAX_DIGITS_IN_TEXT, SearchKind, cases_search
 from cases.services.cases import case_register
 from cases.services.employers import employer_get_or_create
 from staff.audit import audit_record, audit_record_many
@@ -165,3 +168,48 @@ def full_cpr(request, uuid):
     response = HttpResponse(case.person.cpr, content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.CONSULTANT, Role.BOOKER, Role.LEADER)
+def search(request):
+    """Find a case among those the user may open. The top bar's field posts here (a CPR number never goes in
+    an address); /sager/soeg/?q=… works for names and employers. Every search is an audit entry with its
+    terms (a CPR number only as a masked fingerprint) and one read entry per case listed."""
+    posted = request.method == "POST"
+    data = request.POST if posted else request.GET
+    form = CaseSearchForm(data if "q" in data else None, posted=posted)
+    rows, more, term = None, False, None
+    if form.is_valid():
+        term = form.cleaned_data["q"]
+        found, more = cases_search(user=request.user, term=term)
+        audit_record(
+            request=request,
+            action=AuditEntry.Action.SEARCH,
+            object_type="case_search",
+            search_terms=term.audited,
+            detail=ngettext("%(count)s sag fundet", "%(count)s sager fundet", len(found))
+            % {"count": len(found)},
+        )
+        audit_record_many(
+            request=request, action=AuditEntry.Action.READ, object_type="case_search", cases=found
+        )
+        # A booker reaches a case through its booking page (contact and meeting data only).
+        rows = [
+            {
+                "case": case,
+                "url": reverse("cases:detail", kwargs={"uuid": case.uuid})
+                if can_see_health(request.user, case)
+                else reverse("meetings:case_booking", kwargs={"case_uuid": case.uuid}),
+            }
+            for case in found
+        ]
+    # The field shows the term again, but never a CPR number (nor what may be a mistyped one).
+    typed = data.get("q", "")
+    if term is not None:
+        echo = "" if term.kind == SearchKind.CPR else typed
+    else:
+        echo = "" if sum(c.isdigit() for c in typed) >= MAX_DIGITS_IN_TEXT else typed
+    return render(
+        request, "cases/search.html", {"form": form, "rows": rows, "more": more, "term": term, "echo": echo}
+    )

@@ -410,6 +410,7 @@ AUDIT_OBJECT_TYPES = {
     "booking_queue": _("bookingkøen"),
     "case": _("sagen"),
     "case_list": _("sagsliste"),
+    "case_search": _("søgning efter sager"),
     "contact_attempt": _("kontaktforsøg"),
     "cpr": _("fuldt CPR-nummer"),
     "exception": _("undtagelse"),

@@ -48,6 +48,7 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "cases:alert_resolve": ("post", {"consultant"}),
     "cases:register": ("get", {"booker", "leader", "administrator"}),
     "cases:employer_search": ("get", {"booker", "leader", "administrator"}),
+    "cases:search": ("post", STAFF - {"administrator"}),  # every role that works with cases
     "cases:detail": ("get", CASEWORK),
     "cases:full_cpr": ("get", frozenset({"consultant"})),  # consultants only, as on the case page
     "cases:access_log": ("get", {"leader"}),
@@ -111,6 +112,7 @@ QUERY = {
     "reporting:export_xlsx": PERIOD,
     "reporting:export_csv": PERIOD,
     "meetings:allocate": lambda world: {"consultant": world["users"]["consultant"].pk},
+    "cases:search": lambda world: {"q": world["case"].person.cpr},  # the booker's page must not show it
 }
 
 # The admin: one row for the whole namespace, checked on representative pages (its own permission system
