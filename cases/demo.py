@@ -491,3 +491,45 @@ def seed_cases(rng: random.Random, count: int = DEMO_CASE_COUNT, today: dt.date 
         if not case.closed_on:
             case_deadlines_refresh(case=case)
     return len(cases)
+
+
+def seed_second_municipality_cases(rng: random.Random, count: int = 8, today: dt.date | None = None) -> int:
+    """A few open cases of the second demo municipality (Ringkøbing-Skjern), registered through the service
+    with its own consultants, so that a new user sees the boundary: Herning's staff never see them.
+    Idempotent (a case that exists is refused by the service and skipped). Returns the number created."""
+    from django.core.exceptions import ValidationError
+
+    from cases.services.cases import case_register
+    from staff.models import StaffMember
+
+    rng = random.Random(rng.randrange(2**32))
+    today = today or timezone.localdate()
+    consultants = [
+        member.user
+        for member in StaffMember.objects.filter(
+            team__slug="rks-fastholdelse", user__groups__name="consultant"
+        )
+        .select_related("user")
+        .order_by("user__username")
+    ]
+    employers = list(Employer.objects.order_by("cvr")[:20])
+    if not consultants or not employers:
+        return 0
+    used: set[str] = set()
+    created = 0
+    for number in range(count):
+        first_day = today - dt.timedelta(days=rng.randint(10, 60))
+        try:
+            case_register(
+                cpr=_demo_cpr(rng, used),
+                person_name=f"Borger RKS {number + 1}",
+                first_absence_day=first_day,
+                received_on=min(today, first_day + dt.timedelta(days=7)),
+                employer=rng.choice(employers),
+                consultant=consultants[number % len(consultants)],
+                category=2,
+            )
+            created += 1
+        except ValidationError:
+            continue  # created by an earlier run
+    return created

@@ -1,4 +1,5 @@
-"""Deterministic demo organisation: a municipality, two teams, consultants, bookers, leaders, an admin."""
+"""Deterministic demo organisation: Herning (two teams, consultants, bookers, leaders, an admin) and a second,
+small municipality (Ringkøbing-Skjern) in the same installation."""
 
 import random
 import re
@@ -33,6 +34,11 @@ DEMO_STAFF = [
     ("booker", 2, Role.BOOKER, "fastholdelse", StaffMember.Position.ADMINISTRATIVE),
     ("leder", 2, Role.LEADER, "fastholdelse", StaffMember.Position.LEADER),
     ("admin", 1, Role.ADMINISTRATOR, None, StaffMember.Position.ADMINISTRATIVE),
+    # A second, small municipality in the same installation: it sees none of Herning's cases, and Herning none
+    # of its (issue 16).
+    ("rks-konsulent", 2, Role.CONSULTANT, "rks-fastholdelse", None),
+    ("rks-booker", 1, Role.BOOKER, "rks-fastholdelse", StaffMember.Position.ADMINISTRATIVE),
+    ("rks-leder", 1, Role.LEADER, "rks-fastholdelse", StaffMember.Position.LEADER),
 ]
 CONSULTANT_POSITIONS = [
     StaffMember.Position.CASEWORKER,
@@ -63,6 +69,21 @@ def seed_organisation(rng: random.Random) -> list[tuple[str, str]]:
         slug: Team.objects.update_or_create(slug=slug, defaults={"name": name, "department": department})[0]
         for slug, name in [("fastholdelse", "Fastholdelsesteamet"), ("syg-og-ledig", "Syg og ledig")]
     }
+    rks, _ = Municipality.objects.update_or_create(
+        code=760,
+        defaults={
+            "name": "Ringkøbing-Skjern Kommune",
+            "jobcenter_name": "Jobcenter Ringkøbing-Skjern",
+            "jobcenter_address": "Toften 4, 6880 Tarm",
+            "jobcenter_phone": "99 74 24 24",
+        },
+    )
+    rks_department, _ = Department.objects.update_or_create(
+        municipality=rks, name="Jobcenter Ringkøbing-Skjern"
+    )
+    teams["rks-fastholdelse"] = Team.objects.update_or_create(
+        slug="rks-fastholdelse", defaults={"name": "Fastholdelse RKS", "department": rks_department}
+    )[0]
     User = get_user_model()
     logins = []
     for prefix, count, role, team_slug, position in DEMO_STAFF:

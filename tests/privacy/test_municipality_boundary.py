@@ -122,3 +122,18 @@ def test_registration_shows_no_other_municipalitys_case_of_the_person(client, rk
     ).content.decode()
     assert f"{ours.first_absence_day:%d-%m-%Y}" in page  # this municipality's own case is shown
     assert f"{theirs.first_absence_day:%d-%m-%Y}" not in page
+
+
+def test_the_demo_has_a_second_municipality_whose_staff_see_none_of_herning(client):
+    """seed_demo: Ringkøbing-Skjern's booker sees only its own cases in the booking queue, Herning's none."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    rks_booker = StaffMemberFactory._meta.model.objects.get(user__username="rks-booker").user
+    client.force_login(rks_booker)
+    rows = client.get(reverse("meetings:queue")).context["rows"]
+    assert rows and {row.case.municipality.code for row in rows} == {760}
+    herning_case = Case.objects.filter(municipality__code=657).first()
+    assert client.get(reverse("meetings:case_booking", args=[herning_case.uuid])).status_code == 404

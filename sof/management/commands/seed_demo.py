@@ -2,7 +2,7 @@ import random
 
 from django.core.management.base import BaseCommand
 
-from cases.demo import seed_cases, seed_employers
+from cases.demo import seed_cases, seed_employers, seed_second_municipality_cases
 from meetings.demo import seed_calendars
 from staff.demo import DEMO_PASSWORD, seed_conversion_programme, seed_organisation
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         logins = seed_organisation(rng)
         employers = seed_employers(rng)
-        demo_cases = seed_cases(rng)
+        demo_cases = seed_cases(rng) + seed_second_municipality_cases(random.Random(seed))
         self.stdout.write(f"Demo cases created: {demo_cases} (0 when they exist already).")
         seed_conversion_programme(random.Random(seed))
         calendars, meetings = seed_calendars(random.Random(seed))
