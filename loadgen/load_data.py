@@ -105,6 +105,8 @@ class _Table:
         for column, model_field in by_column.items():
             if column in provided or (model_field.primary_key and column not in provided):
                 continue  # a primary key not provided is the database's to assign
+            if isinstance(model_field, models.GeneratedField):
+                continue  # the database computes it (the search's folded names)
             if model_field.has_default() and not callable(model_field.default):
                 value = model_field.get_default()
             elif model_field.null:

@@ -39,7 +39,7 @@ def test_consultant_carries_a_case_from_registration_to_closing(page, log_in, te
     # Registration (a leader registers and allocates the case).
     log_in("lars")
     page.goto("/sager/opret/")
-    page.get_by_label("CPR-nummer").fill("210870-1234")
+    page.get_by_role("main").get_by_label("CPR-nummer").fill("210870-1234")
     page.get_by_label("Borgerens navn").fill("Henrik Hansen")
     page.get_by_label("Arbejdsgiver (CVR-nummer eller navn)").fill("20000031")
     page.get_by_label("Første fraværsdag").fill(first_day.isoformat())
