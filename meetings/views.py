@@ -43,6 +43,14 @@ def _errors(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _form_errors(request, form) -> None:
+    """A slot's form comes back to the booking page: its errors as messages, each naming its field."""
+    for name, field_errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for message in field_errors:
+            messages.error(request, f"{label}: {message}" if label else message)
+
+
 def _get_case_for_booker(request, case_uuid) -> Case:
     """The case if the user may see it (cases/selectors/access.py: the booker's share, the leader's
     department), else 404."""
@@ -157,10 +165,7 @@ def confirm(request, case_uuid):
     case = _get_case_for_booker(request, case_uuid)
     form = ConfirmBookingForm(request.GET, municipality_id=case.municipality_id)
     if not form.is_valid():
-        for name, field_errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            for message in field_errors:
-                messages.error(request, f"{label}: {message}" if label else message)
+        _form_errors(request, form)
         return redirect("meetings:case_booking", case_uuid=case.uuid)
     return render(request, "meetings/confirm.html", _confirmation(case, form, now=timezone.now()))
 
@@ -171,10 +176,7 @@ def book(request, case_uuid):
     case = _get_case_for_booker(request, case_uuid)
     form = ConfirmBookingForm(request.POST, municipality_id=case.municipality_id)
     if not form.is_valid():
-        for name, field_errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            for message in field_errors:
-                messages.error(request, f"{label}: {message}" if label else message)
+        _form_errors(request, form)
         return redirect("meetings:case_booking", case_uuid=case.uuid)
     data = form.cleaned_data
     # A double submit of the same confirmation books once: the second finds the meeting the first made.
