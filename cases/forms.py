@@ -72,6 +72,14 @@ class CaseRegisterForm(forms.Form):
         choices=[(value, label) for value, label in Case.Source.choices if value != Case.Source.IMPORT],
         initial=Case.Source.BENEFIT_OFFICE,
     )
+    category = forms.TypedChoiceField(
+        label=_("Visitationskategori fra ydelseskontoret"),
+        choices=[("", _("Ikke visiteret endnu"))] + Category.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("En sag i kategori 2 eller 3 med en arbejdsgiver går direkte i mødebookerens kø."),
+    )
     consultant = ConsultantChoiceField(
         label=_("Ansvarlig konsulent"),
         queryset=get_user_model().objects.none(),

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.forms import CaseRegisterForm, CaseSearchForm, MyCasesFilterForm
 from cases.models import Case, Employer
-from cases.selectors.access import can_see_health
-from cases.selectors.cases import case_list_for_consultant, case_visible_filter
+from cases.selectors.access import can_see_health, case_is_visible_to
+from cases.selectors.cases import case_list_for_consultant, case_visible_filter, case_waits_where
 from cases.selectors.deadlines import case_deadlines
 from cases.selectors.search import MAX_DIGITS_IN_TEXT, SearchKind, cases_search
 from cases.services.cases import case_register
@@ -94,6 +94,7 @@ def register(request):
                     source=data["source"],
                     employer=None if data["unemployed"] else employer,
                     consultant=data["consultant"],
+                    category=data["category"],
                     registered_by=request.user,
                 )
                 audit_record(request=request, action=AuditEntry.Action.CREATE, object_type="case", case=case)
@@ -101,15 +102,17 @@ def register(request):
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(
-                request,
-                _("Sagen for %(person)s med første fraværsdag %(day)s er oprettet.")
-                % {"person": case.person.cpr_masked, "day": f"{case.first_absence_day:%d-%m-%Y}"},
-            )
-            if case_visible_filter(user=request.user) is not None and (
-                has_role(request.user, Role.LEADER, Role.CONSULTANT)
-            ):
+            created = _("Sagen for %(person)s med første fraværsdag %(day)s er oprettet.") % {
+                "person": case.person.cpr_masked,
+                "day": f"{case.first_absence_day:%d-%m-%Y}",
+            }
+            messages.success(request, f"{created} {case_waits_where(case=case)}")
+            # On the new case: its page, or for a booker (no case pages) its booking page; a user who may
+            # open neither registers the next one.
+            if can_see_health(request.user, case):
                 return redirect("cases:detail", uuid=case.uuid)
+            if has_role(request.user, Role.BOOKER) and case_is_visible_to(request.user, case):
+                return redirect("meetings:case_booking", case_uuid=case.uuid)
             return redirect("cases:register")
     return render(request, "cases/register.html", {"form": form})
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, Conversation, Employer
@@ -172,15 +172,19 @@ class QueueRow:
         return max(0, -self.days_left)
 
 
-def booking_queue_cases():
-    """Open cat. 2/3 cases with an employer, no booked/held first meeting and no conversation held yet."""
+def booking_queue_cases(cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """Open cat. 2/3 cases with an employer, no booked/held first meeting and no conversation held yet (of
+    `cases`, default all). The one meaning of "waiting for booking" ("Venter på booking"): the booker's
+    queue and the report's flow figure count these same cases."""
     live_meeting = Meeting.objects.filter(
         case=OuterRef("pk"), status__in=[Meeting.Status.BOOKED, Meeting.Status.HELD]
     )
     conversation = Conversation.objects.filter(case=OuterRef("pk"))
-    return Case.objects.filter(
-        status=Case.Status.OPEN, category__in=BOOKING_CATEGORIES, employer__isnull=False
-    ).filter(~Exists(live_meeting), ~Exists(conversation))
+    return (
+        (Case.objects.all() if cases is None else cases)
+        .filter(status=Case.Status.OPEN, category__in=BOOKING_CATEGORIES, employer__isnull=False)
+        .filter(~Exists(live_meeting), ~Exists(conversation))
+    )
 
 
 def booking_queue(*, today: dt.date, user=None) -> list[QueueEntry]:

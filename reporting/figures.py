@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Assignment, Case, CaseException, Conversation, Measure, Offer
+from meetings.selectors import booking_queue_cases
 from visitation.models import Category
 
 END_OF_WEEK_7 = dt.timedelta(days=48)  # intake: the benefit office hands cases over by the end of week 7
@@ -70,9 +71,9 @@ DEFINITIONS = {
     ),
     "caseload": _("Åbne sager pr. konsulent i dag, målt mod konsulentens mål for sagsstamme (anbefalet 45)."),
     "flow": _(
-        "Sager, der venter på booking af første møde (åbne sager med arbejdsgiver uden samtale og uden "
-        "planlagt møde), dage til fristen ved udgangen af uge 8, og sager modtaget i perioden efter udgangen "
-        "af uge 7."
+        "Venter på booking: åbne sager i kategori 2 eller 3 med arbejdsgiver, uden booket eller holdt første "
+        "møde og uden samtale – de samme sager som i mødebookerens kø. Dertil dage til fristen ved udgangen "
+        "af uge 8, og sager modtaget i perioden efter udgangen af uge 7."
     ),
     "offers": _(
         "Tilbud afsluttet i perioden: andelen med positiv, ingen eller negativ udvikling mellem borgerens "
@@ -423,12 +424,9 @@ def caseload(cases: QuerySet[Case]) -> list[dict]:
 
 
 def waiting_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Open cases with an employer that have had no conversation and have no first meeting planned."""
-    return cases.filter(
-        status=Case.Status.OPEN,
-        employer__isnull=False,
-        first_meeting_planned_on__isnull=True,
-    ).exclude(Exists(Conversation.objects.filter(case=OuterRef("pk"))))
+    """Cases waiting for booking: the booker's queue's own definition (meetings.selectors), so that the
+    queue and the report show one number under one name."""
+    return booking_queue_cases(cases)
 
 
 # Bands of days left to the week-8 deadline (D + 55 − today), as conditions on D so the index serves them.

@@ -4,9 +4,11 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cases.models import Case, Person
-from cases.selectors.access import cases_for_casework, casework_filter
+from cases.selectors.access import BOOKABLE_CATEGORIES, cases_for_casework, casework_filter
+from visitation.deadlines import first_meeting_due
 
 
 def case_visible_filter(*, user: AbstractBaseUser) -> Q | None:
@@ -53,3 +55,21 @@ def case_probable_duplicates(*, person: Person | None, first_absence_day: dt.dat
         | Q(first_absence_day__gte=first_absence_day)
     )
     return Case.objects.filter(person=person).filter(overlapping).order_by("-first_absence_day")
+
+
+def case_waits_where(*, case: Case) -> str:
+    """One line for the user who just registered the case: where it now waits, in the words of the page
+    where it does ("Venter på booking" means the booker's queue, meetings.selectors.booking_queue_cases)."""
+    if case.category in BOOKABLE_CATEGORIES and case.employer_id is not None:
+        due_on = first_meeting_due(
+            case.first_absence_day, case.fast_track_requested_on, case.rule_set.as_rules()
+        )
+        return _(
+            "Den venter på booking af første møde i mødebookerens kø; mødet skal holdes senest %(day)s."
+        ) % {"day": f"{due_on:%d-%m-%Y}"}
+    if case.consultant is None:
+        return _("Den venter på at blive fordelt til en konsulent (listen Fordeling).")
+    name = case.consultant.get_full_name() or case.consultant.get_username()
+    if case.category is None:
+        return _("Den ligger hos %(name)s, som visiterer den (Mine sager).") % {"name": name}
+    return _("Den ligger hos %(name)s (Mine sager).") % {"name": name}

@@ -55,3 +55,40 @@ def test_bad_input_is_shown_on_the_field(page, log_in, team):
     page.get_by_role("button", name="Opret sag").click()
     expect(page.get_by_text("CPR-nummeret indeholder ikke en gyldig fødselsdato.")).to_be_visible()
     expect(page.get_by_text("Første fraværsdag kan ikke ligge i fremtiden.")).to_be_visible()
+
+
+def test_booker_registers_a_category_2_case_lands_on_its_booking_page_and_books_it(page, log_in, team):
+    """Issue 14, point 6: after saving, the booker is on the new case's booking page, told where it waits;
+    from there the first meeting is booked with the confirmation. Clicks are counted for the closing note."""
+    from meetings.models import Meeting
+    from tests.meetings.factories import consultant_with_calendar
+
+    StaffMemberFactory(user__username="bente", user__roles=[Role.BOOKER], team=team)
+    consultant_with_calendar("karen", team=team, user__first_name="Karen", user__last_name="Kjær")
+    EmployerFactory(name="Herning Plastfabrik A/S", cvr="20000031")
+    first_day = timezone.localdate() - dt.timedelta(days=20)
+    log_in("bente")
+
+    clicks = 0
+    page.get_by_role("link", name="Opret sag").click()
+    clicks += 1
+    page.get_by_label("CPR-nummer").fill("010180-1234")
+    page.get_by_label("Borgerens navn").fill("Hanne Holm")
+    page.get_by_label("Arbejdsgiver (CVR-nummer eller navn)").fill("20000031")
+    page.get_by_label("Første fraværsdag").fill(first_day.isoformat())
+    page.get_by_label("Visitationskategori fra ydelseskontoret").select_option("2")
+    page.get_by_role("button", name="Opret sag").click()
+    clicks += 1
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Book første møde")
+    deadline = first_day + dt.timedelta(days=55)
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Den venter på booking af første møde i mødebookerens kø; mødet skal holdes senest "
+        f"{deadline:%d-%m-%Y}."
+    )
+    print(f"\nregister a case: {clicks} clicks (after signing in; typing not counted)")
+
+    page.get_by_test_id("suggestions").get_by_role("link", name=re.compile("^Book Karen Kjær")).first.click()
+    page.get_by_role("button", name="Bekræft og send").click()
+    expect(page.get_by_role("alert")).to_contain_text("Mødet er booket")
+    print("book its first meeting from there: 2 clicks (a slot, then 'Bekræft og send')")
+    assert Meeting.objects.get().case.person.name == "Hanne Holm"

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.crypto import cpr_hash
@@ -105,10 +106,45 @@ def test_booker_registers_a_case_with_a_new_employer_by_cvr(client, booker):
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.employer.cvr == "20000031" and case.employer.name == "Tømrerfirmaet ApS"
-    # the booker reaches cases only through the booking app: back to the form with a message
-    assert response.url == URL
-    page = client.get(URL).content.decode()
+    # The booker opens no case pages: she lands on the new case's booking page, told where it waits.
+    assert response.url == f"/booking/sag/{case.uuid}/"
+    page = client.get(response.url).content.decode()
     assert "Sagen for 010180-XXXX" in page and "010180-1234" not in page
+    assert "Den venter på at blive fordelt til en konsulent (listen Fordeling)." in page
+
+
+def test_a_category_2_case_from_the_benefit_office_waits_in_the_booking_queue(client, booker, consultant):
+    client.force_login(booker)
+    response = client.post(
+        URL, form_data(employer="2000 0031", new_employer_name="Tømrerfirmaet ApS", category=2)
+    )
+    case = Case.objects.get()
+    assert case.category == 2 and response.url == f"/booking/sag/{case.uuid}/"
+    due_on = case.first_absence_day + dt.timedelta(days=55)
+    page = client.get(response.url).content.decode()
+    assert (
+        "Den venter på booking af første møde i mødebookerens kø; mødet skal holdes senest "
+        f"{due_on:%d-%m-%Y}." in page
+    )
+    queue = client.get(reverse("meetings:queue")).content.decode()
+    assert str(case.uuid) in queue
+
+
+def test_registered_with_a_consultant_the_case_waits_for_visitation_with_them(client, leader, consultant):
+    client.force_login(leader)
+    response = client.post(
+        URL, form_data(employer="2000 0031", new_employer_name="Tømrer ApS", consultant=consultant.pk)
+    )
+    page = client.get(response.url).content.decode()
+    name = consultant.get_full_name() or consultant.get_username()
+    assert f"Den ligger hos {name}, som visiterer den (Mine sager)." in page
+
+
+def test_a_category_the_rule_set_does_not_have_is_a_field_error(client, leader):
+    client.force_login(leader)
+    response = client.post(URL, form_data(employer="2000 0031", new_employer_name="Tømrer ApS", category=7))
+    assert response.status_code == 200 and not Case.objects.exists()
+    assert "category" in response.context["form"].errors
 
 
 def test_leader_registers_by_employer_name_and_lands_on_the_case(client, leader, consultant):

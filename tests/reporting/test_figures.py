@@ -5,10 +5,12 @@ import datetime as dt
 import pytest
 
 from cases.models import Case, Person
+from meetings.models import Meeting
 from reporting import figures
 from reporting.figures import Period
 from reporting.report import build_report
 from reporting.selectors import report_cases
+from tests.cases.factories import recorder
 from tests.factories import StaffMemberFactory
 from tests.reporting.factories import (
     AssignmentFactory,
@@ -80,8 +82,19 @@ def test_flow_waiting_bands_and_late_intake(db):
     ConversationFactory(
         case=CaseFactory(first_absence_day=today - dt.timedelta(days=30))
     )  # had a conversation
-    CaseFactory(first_absence_day=today - dt.timedelta(days=30), first_meeting_planned_on=today)  # booked
+    booked = CaseFactory(first_absence_day=today - dt.timedelta(days=30), first_meeting_planned_on=today)
+    starts_at = dt.datetime(2018, 3, 20, 10, tzinfo=dt.UTC)
+    Meeting.objects.create(
+        case=booked,
+        consultant=recorder(),
+        booked_by=recorder(),
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=1),
+    )
     CaseFactory(first_absence_day=today - dt.timedelta(days=30), unemployed=True)  # no employer to book
+    # Not visited to category 2 or 3 yet: not in the booker's queue, so not "waiting for booking" either.
+    CaseFactory(first_absence_day=today - dt.timedelta(days=30), category=None)
+    CaseFactory(first_absence_day=today - dt.timedelta(days=30), category=1)
     # intake in March: end of week 7 = D + 48
     CaseFactory(
         first_absence_day=d(2018, 1, 1), received_on=d(2018, 2, 18) + dt.timedelta(days=12), status="closed"
@@ -176,3 +189,16 @@ def test_fejloprettet_is_left_out_of_every_figure(db, consultant):
     assert report["handovers"] == [] and report["offers"] == [] and report["flow"]["received"] == 0
     assert report["survival"]["workplace"]["cases"] == 0
     assert Case.objects.count() == 1
+
+
+def test_waiting_for_booking_is_one_number_on_the_queue_and_on_the_report(db, booker, leader, team):
+    """Issue 14: "Venter på booking" was 38 in the booker's queue and 133 on the leader's report."""
+    from meetings.selectors import booking_queue
+
+    today = dt.date.today()
+    for category in (2, 3, 2, None, 1):
+        CaseFactory(first_absence_day=today - dt.timedelta(days=20), category=category, team=team)
+    CaseFactory(first_absence_day=today - dt.timedelta(days=20), unemployed=True, team=team)
+    queue = booking_queue(today=today, user=booker)
+    report = figures.flow_figures(report_cases(user=leader), Period(today, today), today)
+    assert len(queue) == report["waiting"] == 3
