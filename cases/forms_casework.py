@@ -250,3 +250,18 @@ class ImportUploadForm(forms.Form):
         help_text=_("Kolonner som beskrevet i importformatet; første række er overskrifter."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+
+class ConversationCorrectForm(forms.Form):
+    """Correct what the figures count of a recorded conversation: date, place, participants."""
+
+    held_on = _date(_("Dato"))
+    place = forms.ChoiceField(label=_("Sted"), choices=Conversation.Place.choices)
+    participants = forms.MultipleChoiceField(
+        label=_("Deltagere"), choices=Conversation.Participant.choices, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(label=_("Hvorfor rettes samtalen?"), max_length=500)
+
+
+class ConversationAnnulForm(forms.Form):
+    reason = forms.CharField(label=_("Hvorfor annulleres samtalen?"), max_length=500)

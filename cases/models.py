@@ -412,6 +412,36 @@ class Conversation(models.Model):
         )
 
 
+class Correction(models.Model):
+    """A correction or annulment of a recorded conversation, with the old values kept (the Objects API's
+    'correct' link, Open Zaak's audit trail with diffs). A correction changes the record in place and keeps
+    {field: [old, new]}; an annulment removes the record, so that it counts nowhere, and keeps all its values
+    here. Who, when and why are always recorded; the case's timeline says it in words."""
+
+    class Kind(models.TextChoices):
+        CORRECTED = "corrected", _("Rettet")
+        ANNULLED = "annulled", _("Annulleret")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
+    record_type = models.CharField(_("oplysning"), max_length=20, default="conversation")
+    record_id = models.PositiveBigIntegerField(_("id"))
+    kind = models.CharField(_("art"), max_length=10, choices=Kind.choices)
+    # corrected: {field: [old, new]}; annulled: {field: old} for every field of the record
+    values = models.JSONField(_("værdier"), default=dict)
+    reason = models.CharField(_("begrundelse"), max_length=500)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(_("tidspunkt"))
+
+    class Meta:
+        verbose_name = _("rettelse")
+        verbose_name_plural = _("rettelser")
+        ordering = ["made_at", "id"]
+        indexes = [models.Index(fields=["case", "made_at"], name="correction_by_case")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.made_at:%d-%m-%Y %H:%M}"
+
+
 class Measure(models.Model):
     """An enterprise-oriented measure (virksomhedsrettet indsats)."""
 

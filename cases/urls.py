@@ -22,6 +22,11 @@ urlpatterns = [
     path("<uuid:uuid>/tilbud/<int:offer_id>/afslut/", views_casework.offer_finish, name="offer_finish"),
     path("<uuid:uuid>/indsats/<int:measure_id>/afslut/", views_casework.measure_end, name="measure_end"),
     path("<uuid:uuid>/genaabn/", views_casework.reopen, name="reopen"),
+    path(
+        "<uuid:uuid>/samtale/<int:conversation_id>/ret/",
+        views_casework.conversation_correct,
+        name="conversation_correct",
+    ),
     path("<uuid:case_uuid>/adgangslog/", audit_views.case_access_log, name="access_log"),
     path("medarbejdere/<int:user_id>/fratraedelse/", leaver_views.leaver_hand_over, name="leaver_hand_over"),
     path("revision/stikproeve/", audit_views.audit_sample_review, name="audit_sample"),

@@ -397,3 +397,58 @@ def import_upload(request):
                             "sheet": sheet_encrypt(data),
                         }
     return render(request, "cases/import.html", {"form": form, "result": result})
+
+
+@role_required(Role.CONSULTANT, Role.LEADER)
+def conversation_correct(request, uuid, conversation_id):
+    """Correct (or, with the second form, annul) a recorded conversation: its author or a leader, with a
+    reason; the old values are kept and the timeline says who, when and what."""
+    case = _get_case_for_user(request, uuid)
+    conversation = get_object_or_404(case.conversations, pk=conversation_id)
+    if case.is_closed or (
+        conversation.recorded_by_id != request.user.pk and not has_role(request.user, Role.LEADER)
+    ):
+        raise PermissionDenied
+    initial = {
+        "held_on": conversation.held_on,
+        "place": conversation.place,
+        "participants": conversation.participants,
+    }
+    correct_form = forms.ConversationCorrectForm(prefix="correct", initial=initial)
+    annul_form = forms.ConversationAnnulForm(prefix="annul")
+    if request.method == "POST":
+        annulling = "annul-reason" in request.POST
+        form = (
+            forms.ConversationAnnulForm(request.POST, prefix="annul")
+            if annulling
+            else forms.ConversationCorrectForm(request.POST, prefix="correct")
+        )
+        if form.is_valid():
+            try:
+                if annulling:
+                    casework.conversation_annul(
+                        conversation=conversation, actor=request.user, **form.cleaned_data
+                    )
+                else:
+                    casework.conversation_correct(
+                        conversation=conversation, actor=request.user, **form.cleaned_data
+                    )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                audit_record(
+                    request=request, action=AuditEntry.Action.CHANGE, object_type="conversation", case=case
+                )
+                messages.success(
+                    request, _("Samtalen er annulleret.") if annulling else _("Samtalen er rettet.")
+                )
+                return redirect("cases:detail", uuid=case.uuid)
+        if annulling:
+            annul_form = form
+        else:
+            correct_form = form
+    return render(
+        request,
+        "cases/conversation_correct.html",
+        {"case": case, "conversation": conversation, "correct_form": correct_form, "annul_form": annul_form},
+    )

@@ -412,6 +412,7 @@ AUDIT_OBJECT_TYPES = {
     "case_list": _("sagsliste"),
     "case_search": _("søgning efter sager"),
     "contact_attempt": _("kontaktforsøg"),
+    "conversation": _("opfølgningssamtale"),
     "cpr": _("fuldt CPR-nummer"),
     "exception": _("undtagelse"),
     "exception_list": _("undtagelser til afgørelse"),

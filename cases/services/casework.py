@@ -23,6 +23,7 @@ from cases.models import (
     Case,
     CaseException,
     Conversation,
+    Correction,
     GradualReturnStep,
     Measure,
     Offer,
@@ -239,6 +240,148 @@ def conversation_record(
         )
     _done(locked, case)
     return conversation
+
+
+# --- Corrections of a recorded conversation -----------------------------------------------------------------
+
+
+def _correctable(
+    conversation: Conversation, actor: AbstractBaseUser, reason: str
+) -> tuple[Case, Conversation]:
+    """The locked case and conversation, when the actor may correct it: its author or a leader, on an open
+    case (a closed case stays read-only), always with a reason."""
+    locked = _lock(conversation.case)
+    if conversation.recorded_by_id != actor.pk and not has_role(actor, Role.LEADER):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv hvorfor.")})
+    return locked, Conversation.objects.select_for_update().get(pk=conversation.pk)
+
+
+def _place_label(place: str) -> str:
+    return str(Conversation.Place(place).label)
+
+
+def _participants_text(participants: Sequence[str]) -> str:
+    labels = dict(Conversation.Participant.choices)
+    return ", ".join(str(labels[p]).lower() for p in participants)
+
+
+@transaction.atomic
+def conversation_correct(
+    *,
+    conversation: Conversation,
+    actor: AbstractBaseUser,
+    reason: str,
+    held_on: dt.date,
+    place: str,
+    participants: Sequence[str],
+) -> Conversation:
+    """Correct a conversation's date, place or participants (what the figures count), keeping the old values
+    (Correction) and saying so in the timeline. The same rules as recording it; deadlines and figures use the
+    corrected values from now on."""
+    locked, conversation = _correctable(conversation, actor, reason)
+    _check_date(locked, held_on, "held_on")
+    if place not in Conversation.Place.values:
+        raise ValidationError({"place": _("Vælg et sted.")})
+    participants = [p for p in Conversation.Participant.values if p in set(participants)]
+    if not participants:
+        raise ValidationError({"participants": _("Angiv, hvem der deltog.")})
+    if locked.conversations.filter(held_on=held_on, place=place).exclude(pk=conversation.pk).exists():
+        raise ValidationError(_("Der er allerede registreret en samtale samme dag og sted."))
+    before = {
+        "held_on": conversation.held_on,
+        "place": conversation.place,
+        "participants": conversation.participants,
+    }
+    after = {"held_on": held_on, "place": place, "participants": participants}
+    changed = {field: [before[field], after[field]] for field in before if before[field] != after[field]}
+    if not changed:
+        raise ValidationError(_("Intet er ændret."))
+    old_day = conversation.held_on
+    conversation.held_on, conversation.place, conversation.participants = held_on, place, participants
+    conversation.employer_took_part = bool(
+        {Conversation.Participant.NEAREST_LEADER, Conversation.Participant.HR} & set(participants)
+    )
+    conversation.full_clean()
+    conversation.save(update_fields=["held_on", "place", "participants", "employer_took_part"])
+    Correction.objects.create(
+        case=locked,
+        record_id=conversation.pk,
+        kind=Correction.Kind.CORRECTED,
+        values={
+            field: [str(old), str(new)] if field == "held_on" else [old, new]
+            for field, (old, new) in changed.items()
+        },
+        reason=reason.strip(),
+        made_by=actor,
+        made_at=timezone.now(),
+    )
+    words = {
+        "held_on": (_("dato"), _date),
+        "place": (_("sted"), _place_label),
+        "participants": (_("deltagere"), _participants_text),
+    }
+    diffs = "; ".join(
+        f"{words[field][0]} {words[field][1](old)} → {words[field][1](new)}"
+        for field, (old, new) in changed.items()
+    )
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="correction",
+        text=_("Samtalen %(day)s rettet af %(who)s den %(today)s: %(diffs)s. Begrundelse: %(reason)s")
+        % {
+            "day": _date(old_day),
+            "who": actor.get_full_name() or actor.get_username(),
+            "today": _date(timezone.localdate()),
+            "diffs": diffs,
+            "reason": reason.strip(),
+        },
+    )
+    _done(locked, conversation.case)
+    return conversation
+
+
+@transaction.atomic
+def conversation_annul(*, conversation: Conversation, actor: AbstractBaseUser, reason: str) -> None:
+    """Annul a conversation recorded in error: it is removed, so it counts in no deadline or figure, and all
+    its values are kept in a Correction; the timeline says who, when and why."""
+    locked, conversation = _correctable(conversation, actor, reason)
+    kept = {
+        "held_on": str(conversation.held_on),
+        "place": conversation.place,
+        "participants": conversation.participants,
+        "employer_took_part": conversation.employer_took_part,
+        "plan": conversation.plan,
+        "next_step": conversation.next_step,
+        "minutes": conversation.minutes,
+        "recorded_by": conversation.recorded_by_id,
+    }
+    Correction.objects.create(
+        case=locked,
+        record_id=conversation.pk,
+        kind=Correction.Kind.ANNULLED,
+        values=kept,
+        reason=reason.strip(),
+        made_by=actor,
+        made_at=timezone.now(),
+    )
+    conversation.delete()
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="correction",
+        text=_("Samtalen %(day)s (%(place)s) annulleret af %(who)s den %(today)s. Begrundelse: %(reason)s")
+        % {
+            "day": _date(conversation.held_on),
+            "place": _place_label(conversation.place).lower(),
+            "who": actor.get_full_name() or actor.get_username(),
+            "today": _date(timezone.localdate()),
+            "reason": reason.strip(),
+        },
+    )
+    _done(locked, conversation.case)
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from cases.models import (
     CaseEvent,
     CaseException,
     Conversation,
+    Correction,
     Measure,
     Person,
     Visitation,
@@ -83,6 +84,8 @@ def person_anonymise(*, person: Person) -> int:
     Measure.objects.filter(case_id__in=case_ids).update(note="")
     Assignment.objects.filter(case_id__in=case_ids).update(note="")
     CaseEvent.objects.filter(case_id__in=case_ids).update(text="—")
+    # An annulled conversation's kept values include its minutes; a reason is free text.
+    Correction.objects.filter(case_id__in=case_ids).update(values={}, reason="—")
     for eraser in _case_data_erasers:
         eraser(case_ids)
     person.name = ""

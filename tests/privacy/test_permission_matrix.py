@@ -60,6 +60,7 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "cases:action_form": ("get", CASEWORK),
     "cases:offer_finish": ("post", CASEWORK),
     "cases:measure_end": ("post", CASEWORK),
+    "cases:conversation_correct": ("get", CASEWORK),  # its author (the consultant) and a leader
     "cases:reopen": ("post", {"leader"}),
     "cases:leaver_hand_over": ("get", {"administrator"}),  # a leaver's cases to colleagues (admin action)
     # meetings: booking is for bookers and leaders; a meeting is also its consultant's
@@ -168,7 +169,7 @@ def world(
     case = CaseFactory(
         consultant=consultant, team=team, first_absence_day=dt.date.today() - dt.timedelta(days=20)
     )
-    Conversation.objects.create(
+    conversation = Conversation.objects.create(
         case=case,
         held_on=dt.date.today(),
         place="telefon",
@@ -218,6 +219,7 @@ def world(
         "exception": exception,
         "meeting": meeting,
         "feed_token": feed_token,
+        "conversation": conversation,
     }
 
 
@@ -236,6 +238,7 @@ def sample_kwargs(pattern: URLPattern, world) -> dict:
         "token": world["feed_token"],
         "user_id": world["users"]["consultant"].pk,
         "case_id": world["case"].uuid,
+        "conversation_id": world["conversation"].pk,
     }
     names = list(pattern.pattern.converters)
     unknown = [name for name in names if name not in values]

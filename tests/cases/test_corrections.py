@@ -1,0 +1,165 @@
+"""Corrections with history (issue 14): the author or a leader corrects or annuls a recorded conversation
+with a reason; the old values are kept, the timeline says who, when and what, and deadlines and figures use
+the corrected values (an annulled conversation counts nowhere). A closed case stays read-only."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from cases.models import Conversation, Correction
+from cases.services.casework import case_close, conversation_annul, conversation_correct, conversation_record
+from reporting import figures
+from reporting.selectors import report_cases
+from tests.cases.factories import AssignedCaseFactory
+from visitation.deadlines import FIRST_FOLLOW_UP
+from visitation.models import ClosingReason
+
+P = Conversation.Participant
+ALL_THREE = [P.CITIZEN, P.NEAREST_LEADER, P.CONSULTANT]
+
+
+@pytest.fixture
+def case(consultant):
+    return AssignedCaseFactory(consultant=consultant)
+
+
+@pytest.fixture
+def phone_call(case, consultant):
+    """Recorded in haste: a workplace meeting typed as a phone call."""
+    return conversation_record(
+        case=case,
+        actor=consultant,
+        held_on=dt.date.today() - dt.timedelta(days=2),
+        place=Conversation.Place.PHONE,
+        participants=ALL_THREE,
+    )
+
+
+def workplace_share(today):
+    period = figures.Period(today - dt.timedelta(days=7), today)
+    workplace, _on_time, _months = figures.workplace_figures(report_cases(), period, by_month=False)
+    return workplace["numerator"], workplace["denominator"]
+
+
+def test_correcting_the_place_changes_the_figure_and_keeps_the_old_value(case, consultant, phone_call):
+    today = dt.date.today()
+    assert workplace_share(today) == (0, 1)
+    conversation_correct(
+        conversation=phone_call,
+        actor=consultant,
+        reason="Tastefejl: mødet var på virksomheden",
+        held_on=phone_call.held_on,
+        place=Conversation.Place.WORKPLACE,
+        participants=ALL_THREE,
+    )
+    assert workplace_share(today) == (1, 1)
+    correction = Correction.objects.get()
+    assert correction.values == {"place": ["telefon", "arbejdsplads"]} and correction.made_by == consultant
+    event = case.events.get(kind="correction")
+    name = consultant.get_full_name() or consultant.get_username()
+    assert event.text == (
+        f"Samtalen {phone_call.held_on:%d-%m-%Y} rettet af {name} den {today:%d-%m-%Y}: "
+        "sted Telefon → Arbejdspladsen. Begrundelse: Tastefejl: mødet var på virksomheden"
+    )
+
+
+def test_an_annulled_conversation_counts_nowhere_and_its_values_are_kept(case, leader, phone_call):
+    conversation_annul(conversation=phone_call, actor=leader, reason="Registreret på den forkerte borger")
+    assert not Conversation.objects.exists()
+    case.refresh_from_db()
+    assert case.next_deadline_kind == FIRST_FOLLOW_UP  # the first conversation is due again
+    assert workplace_share(dt.date.today()) == (0, 0)
+    kept = Correction.objects.get(kind=Correction.Kind.ANNULLED)
+    assert kept.values["place"] == "telefon" and kept.reason == "Registreret på den forkerte borger"
+    assert "annulleret af" in case.events.get(kind="correction").text
+
+
+def test_a_correction_that_makes_the_case_impossible_gets_the_forms_error(case, consultant, phone_call):
+    with pytest.raises(ValidationError) as error:
+        conversation_correct(
+            conversation=phone_call,
+            actor=consultant,
+            reason="x",
+            held_on=case.first_absence_day - dt.timedelta(days=1),
+            place=phone_call.place,
+            participants=ALL_THREE,
+        )
+    assert "Datoen ligger før første fraværsdag" in error.value.message_dict["held_on"][0]
+    with pytest.raises(ValidationError) as error:
+        conversation_correct(
+            conversation=phone_call,
+            actor=consultant,
+            reason="x",
+            held_on=dt.date.today() + dt.timedelta(days=1),
+            place=phone_call.place,
+            participants=ALL_THREE,
+        )
+    assert error.value.message_dict["held_on"] == ["Datoen ligger i fremtiden."]
+    with pytest.raises(ValidationError) as error:
+        conversation_correct(
+            conversation=phone_call, actor=consultant, reason=" ", held_on=phone_call.held_on, place="hjemme",
+            participants=ALL_THREE,
+        )  # fmt: skip
+    assert error.value.message_dict["reason"] == ["Skriv hvorfor."]
+    assert not Correction.objects.exists()
+
+
+def test_only_the_author_or_a_leader_and_never_on_a_closed_case(
+    case, consultant, other_consultant, leader, phone_call
+):
+    with pytest.raises(PermissionDenied):
+        conversation_annul(conversation=phone_call, actor=other_consultant, reason="x")
+    case_close(
+        case=case,
+        actor=consultant,
+        closed_on=dt.date.today(),
+        reason=ClosingReason.objects.get(code="rask_eget_job"),
+    )
+    with pytest.raises(ValidationError):
+        conversation_annul(conversation=phone_call, actor=leader, reason="x")
+    assert Conversation.objects.count() == 1
+
+
+def test_the_correction_page(client, consultant, case, phone_call):
+    client.force_login(consultant)
+    page = client.get(reverse("cases:detail", kwargs={"uuid": case.uuid})).content.decode()
+    url = reverse("cases:conversation_correct", kwargs={"uuid": case.uuid, "conversation_id": phone_call.pk})
+    assert url in page
+    response = client.post(
+        url,
+        {
+            "correct-held_on": phone_call.held_on.isoformat(),
+            "correct-place": "arbejdsplads",
+            "correct-participants": ALL_THREE,
+            "correct-reason": "Tastefejl",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Samtalen er rettet." in page and "sted Telefon → Arbejdspladsen" in page
+    assert "Møde på arbejdspladsen" in page
+    # A bad correction comes back on the field, nothing changed.
+    response = client.post(
+        url,
+        {
+            "correct-held_on": (case.first_absence_day - dt.timedelta(days=1)).isoformat(),
+            "correct-place": "telefon",
+            "correct-participants": ALL_THREE,
+            "correct-reason": "x",
+        },
+    )
+    assert response.status_code == 200 and "Datoen ligger før første fraværsdag" in response.content.decode()
+    assert Correction.objects.count() == 1
+
+
+def test_anonymisation_clears_what_an_annulment_kept(case, consultant, phone_call):
+    from cases.services.retention import person_anonymise
+
+    phone_call.minutes = "Diskusprolaps"
+    phone_call.save()
+    conversation_annul(conversation=phone_call, actor=consultant, reason="Forkert borger: Hanne Holm")
+    person_anonymise(person=case.person)
+    kept = Correction.objects.get()
+    assert kept.values == {} and kept.reason == "—" and kept.kind == Correction.Kind.ANNULLED
