@@ -263,5 +263,12 @@ class ConversationCorrectForm(forms.Form):
     reason = forms.CharField(label=_("Hvorfor rettes samtalen?"), max_length=500)
 
 
-class ConversationAnnulForm(forms.Form):
-    reason = forms.CharField(label=_("Hvorfor annulleres samtalen?"), max_length=500)
+class MeasureCorrectForm(forms.Form):
+    type = forms.ModelChoiceField(label=_("Type"), queryset=MeasureType.objects.order_by("label"))
+    started_on = _date(_("Start"))
+    ended_on = _date(_("Slut"), required=False)
+    reason = forms.CharField(label=_("Hvorfor rettes indsatsen?"), max_length=500)
+
+
+class AnnulForm(forms.Form):
+    reason = forms.CharField(label=_("Hvorfor annulleres registreringen?"), max_length=500)

@@ -8,6 +8,7 @@ with the errors next to the fields; without JavaScript the errors come back as a
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from cryptography.fernet import InvalidToken
 from django.contrib import messages
@@ -399,56 +400,79 @@ def import_upload(request):
     return render(request, "cases/import.html", {"form": form, "result": result})
 
 
-@role_required(Role.CONSULTANT, Role.LEADER)
-def conversation_correct(request, uuid, conversation_id):
-    """Correct (or, with the second form, annul) a recorded conversation: its author or a leader, with a
-    reason; the old values are kept and the timeline says who, when and what."""
-    case = _get_case_for_user(request, uuid)
-    conversation = get_object_or_404(case.conversations, pk=conversation_id)
+def _correction_page(request, case: Case, record, *, author_id, form_class, initial, correct, annul, heading):
+    """Correct a recorded record (or, with the second form, annul it): its author (or the case's consultant)
+    or a leader, with a reason; the old values are kept and the timeline says who, when and what."""
     if case.is_closed or (
-        conversation.recorded_by_id != request.user.pk and not has_role(request.user, Role.LEADER)
+        request.user.pk != (author_id or case.consultant_id) and not has_role(request.user, Role.LEADER)
     ):
         raise PermissionDenied
-    initial = {
-        "held_on": conversation.held_on,
-        "place": conversation.place,
-        "participants": conversation.participants,
-    }
-    correct_form = forms.ConversationCorrectForm(prefix="correct", initial=initial)
-    annul_form = forms.ConversationAnnulForm(prefix="annul")
+    correct_form = form_class(prefix="correct", initial=initial)
+    annul_form = forms.AnnulForm(prefix="annul")
     if request.method == "POST":
         annulling = "annul-reason" in request.POST
         form = (
-            forms.ConversationAnnulForm(request.POST, prefix="annul")
+            forms.AnnulForm(request.POST, prefix="annul")
             if annulling
-            else forms.ConversationCorrectForm(request.POST, prefix="correct")
+            else form_class(request.POST, prefix="correct")
         )
         if form.is_valid():
             try:
-                if annulling:
-                    casework.conversation_annul(
-                        conversation=conversation, actor=request.user, **form.cleaned_data
-                    )
-                else:
-                    casework.conversation_correct(
-                        conversation=conversation, actor=request.user, **form.cleaned_data
-                    )
+                (annul if annulling else correct)(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
                 audit_record(
-                    request=request, action=AuditEntry.Action.CHANGE, object_type="conversation", case=case
+                    request=request,
+                    action=AuditEntry.Action.CHANGE,
+                    object_type=type(record)._meta.model_name,
+                    case=case,
                 )
-                messages.success(
-                    request, _("Samtalen er annulleret.") if annulling else _("Samtalen er rettet.")
-                )
+                messages.success(request, _("Annulleret.") if annulling else _("Rettelsen er gemt."))
                 return redirect("cases:detail", uuid=case.uuid)
         if annulling:
             annul_form = form
         else:
             correct_form = form
-    return render(
+    context = {"case": case, "heading": heading, "correct_form": correct_form, "annul_form": annul_form}
+    return render(request, "cases/record_correct.html", context)
+
+
+@role_required(Role.CONSULTANT, Role.LEADER)
+def conversation_correct(request, uuid, conversation_id):
+    case = _get_case_for_user(request, uuid)
+    conversation = get_object_or_404(case.conversations, pk=conversation_id)
+    return _correction_page(
         request,
-        "cases/conversation_correct.html",
-        {"case": case, "conversation": conversation, "correct_form": correct_form, "annul_form": annul_form},
+        case,
+        conversation,
+        author_id=conversation.recorded_by_id,
+        form_class=forms.ConversationCorrectForm,
+        initial={
+            "held_on": conversation.held_on,
+            "place": conversation.place,
+            "participants": conversation.participants,
+        },
+        correct=partial(casework.conversation_correct, conversation=conversation),
+        annul=partial(casework.conversation_annul, conversation=conversation),
+        heading=_("Ret samtalen %(day)s (%(place)s)")
+        % {"day": f"{conversation.held_on:%d-%m-%Y}", "place": conversation.get_place_display()},
+    )
+
+
+@role_required(Role.CONSULTANT, Role.LEADER)
+def measure_correct(request, uuid, measure_id):
+    case = _get_case_for_user(request, uuid)
+    measure = get_object_or_404(Measure.objects.select_related("type"), case=case, pk=measure_id)
+    return _correction_page(
+        request,
+        case,
+        measure,
+        author_id=None,
+        form_class=forms.MeasureCorrectForm,
+        initial={"type": measure.type, "started_on": measure.started_on, "ended_on": measure.ended_on},
+        correct=partial(casework.measure_correct, measure=measure),
+        annul=partial(casework.measure_annul, measure=measure),
+        heading=_("Ret indsatsen %(type)s fra %(day)s")
+        % {"type": measure.type, "day": f"{measure.started_on:%d-%m-%Y}"},
     )

@@ -242,20 +242,35 @@ def conversation_record(
     return conversation
 
 
-# --- Corrections of a recorded conversation -----------------------------------------------------------------
+# --- Corrections of recorded conversations and measures -----------------------------------------------
 
 
-def _correctable(
-    conversation: Conversation, actor: AbstractBaseUser, reason: str
-) -> tuple[Case, Conversation]:
-    """The locked case and conversation, when the actor may correct it: its author or a leader, on an open
-    case (a closed case stays read-only), always with a reason."""
-    locked = _lock(conversation.case)
-    if conversation.recorded_by_id != actor.pk and not has_role(actor, Role.LEADER):
+def _correctable(record, actor: AbstractBaseUser, reason: str, *, author_id: int | None):
+    """The locked case and record, when the actor may correct it: its author (a measure has none recorded:
+    the case's consultant) or a leader, on an open case (a closed case stays read-only), with a reason."""
+    locked = _lock(record.case)
+    if actor.pk != (author_id or locked.consultant_id) and not has_role(actor, Role.LEADER):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Skriv hvorfor.")})
-    return locked, Conversation.objects.select_for_update().get(pk=conversation.pk)
+    return locked, type(record).objects.select_for_update().get(pk=record.pk)
+
+
+def _correction_keep(*, case: Case, record, kind: str, values: dict, reason: str, actor) -> None:
+    Correction.objects.create(
+        case=case,
+        record_type=type(record)._meta.model_name,
+        record_id=record.pk,
+        kind=kind,
+        values=values,
+        reason=reason.strip(),
+        made_by=actor,
+        made_at=timezone.now(),
+    )
+
+
+def _actor_name(actor: AbstractBaseUser) -> str:
+    return actor.get_full_name() or actor.get_username()
 
 
 def _place_label(place: str) -> str:
@@ -280,7 +295,7 @@ def conversation_correct(
     """Correct a conversation's date, place or participants (what the figures count), keeping the old values
     (Correction) and saying so in the timeline. The same rules as recording it; deadlines and figures use the
     corrected values from now on."""
-    locked, conversation = _correctable(conversation, actor, reason)
+    locked, conversation = _correctable(conversation, actor, reason, author_id=conversation.recorded_by_id)
     _check_date(locked, held_on, "held_on")
     if place not in Conversation.Place.values:
         raise ValidationError({"place": _("Vælg et sted.")})
@@ -305,17 +320,15 @@ def conversation_correct(
     )
     conversation.full_clean()
     conversation.save(update_fields=["held_on", "place", "participants", "employer_took_part"])
-    Correction.objects.create(
+    _correction_keep(
         case=locked,
-        record_id=conversation.pk,
+        record=conversation,
         kind=Correction.Kind.CORRECTED,
         values={
-            field: [str(old), str(new)] if field == "held_on" else [old, new]
-            for field, (old, new) in changed.items()
+            f: [str(old), str(new)] if f == "held_on" else [old, new] for f, (old, new) in changed.items()
         },
-        reason=reason.strip(),
-        made_by=actor,
-        made_at=timezone.now(),
+        reason=reason,
+        actor=actor,
     )
     words = {
         "held_on": (_("dato"), _date),
@@ -333,7 +346,7 @@ def conversation_correct(
         text=_("Samtalen %(day)s rettet af %(who)s den %(today)s: %(diffs)s. Begrundelse: %(reason)s")
         % {
             "day": _date(old_day),
-            "who": actor.get_full_name() or actor.get_username(),
+            "who": _actor_name(actor),
             "today": _date(timezone.localdate()),
             "diffs": diffs,
             "reason": reason.strip(),
@@ -347,7 +360,7 @@ def conversation_correct(
 def conversation_annul(*, conversation: Conversation, actor: AbstractBaseUser, reason: str) -> None:
     """Annul a conversation recorded in error: it is removed, so it counts in no deadline or figure, and all
     its values are kept in a Correction; the timeline says who, when and why."""
-    locked, conversation = _correctable(conversation, actor, reason)
+    locked, conversation = _correctable(conversation, actor, reason, author_id=conversation.recorded_by_id)
     kept = {
         "held_on": str(conversation.held_on),
         "place": conversation.place,
@@ -358,14 +371,13 @@ def conversation_annul(*, conversation: Conversation, actor: AbstractBaseUser, r
         "minutes": conversation.minutes,
         "recorded_by": conversation.recorded_by_id,
     }
-    Correction.objects.create(
+    _correction_keep(
         case=locked,
-        record_id=conversation.pk,
+        record=conversation,
         kind=Correction.Kind.ANNULLED,
         values=kept,
-        reason=reason.strip(),
-        made_by=actor,
-        made_at=timezone.now(),
+        reason=reason,
+        actor=actor,
     )
     conversation.delete()
     case_event_add(
@@ -376,12 +388,98 @@ def conversation_annul(*, conversation: Conversation, actor: AbstractBaseUser, r
         % {
             "day": _date(conversation.held_on),
             "place": _place_label(conversation.place).lower(),
-            "who": actor.get_full_name() or actor.get_username(),
+            "who": _actor_name(actor),
             "today": _date(timezone.localdate()),
             "reason": reason.strip(),
         },
     )
     _done(locked, conversation.case)
+
+
+@transaction.atomic
+def measure_correct(
+    *,
+    measure: Measure,
+    actor: AbstractBaseUser,
+    reason: str,
+    type: MeasureType,
+    started_on: dt.date,
+    ended_on: dt.date | None,
+) -> Measure:
+    """Correct a measure's type, start or end (the week-13 figure counts its start), keeping the old values;
+    the same rules as starting it."""
+    locked, measure = _correctable(measure, actor, reason, author_id=None)
+    _check_date(locked, started_on, "started_on", allow_future=True)
+    _check_date(locked, ended_on, "ended_on", allow_future=True)
+    _check_period(started_on, ended_on)
+    if type != measure.type and not type.active:
+        raise ValidationError({"type": _("Denne type bruges ikke længere.")})
+    before = {"type": measure.type, "started_on": measure.started_on, "ended_on": measure.ended_on}
+    after = {"type": type, "started_on": started_on, "ended_on": ended_on}
+    changed = {field: (before[field], after[field]) for field in before if before[field] != after[field]}
+    if not changed:
+        raise ValidationError(_("Intet er ændret."))
+    old_text = _("%(type)s fra %(day)s") % {"type": measure.type, "day": _date(measure.started_on)}
+    measure.type, measure.started_on, measure.ended_on = type, started_on, ended_on
+    measure.full_clean()
+    measure.save(update_fields=["type", "started_on", "ended_on"])
+    _correction_keep(
+        case=locked,
+        record=measure,
+        kind=Correction.Kind.CORRECTED,
+        values={
+            f: [str(old) if old else None, str(new) if new else None] for f, (old, new) in changed.items()
+        },
+        reason=reason,
+        actor=actor,
+    )
+    words = {"type": _("type"), "started_on": _("start"), "ended_on": _("slut")}
+
+    def shown(value) -> str:
+        return _date(value) if isinstance(value, dt.date) else str(value or "–")
+
+    diffs = "; ".join(f"{words[f]} {shown(old)} → {shown(new)}" for f, (old, new) in changed.items())
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="correction",
+        text=_("Indsatsen %(measure)s rettet af %(who)s den %(today)s: %(diffs)s. Begrundelse: %(reason)s")
+        % {
+            "measure": old_text,
+            "who": _actor_name(actor),
+            "today": _date(timezone.localdate()),
+            "diffs": diffs,
+            "reason": reason.strip(),
+        },
+    )
+    _done(locked, measure.case)
+    return measure
+
+
+@transaction.atomic
+def measure_annul(*, measure: Measure, actor: AbstractBaseUser, reason: str) -> None:
+    """Annul a measure registered in error: removed (with its gradual-return steps), so it counts nowhere;
+    its values are kept in a Correction."""
+    locked, measure = _correctable(measure, actor, reason, author_id=None)
+    kept = {
+        "type": measure.type.code,
+        "started_on": str(measure.started_on),
+        "ended_on": str(measure.ended_on) if measure.ended_on else None,
+        "note": measure.note,
+        "steps": [[str(step.from_date), str(step.hours_per_week)] for step in measure.steps.all()],
+    }
+    _correction_keep(
+        case=locked, record=measure, kind=Correction.Kind.ANNULLED, values=kept, reason=reason, actor=actor
+    )
+    text = _("Indsatsen %(measure)s annulleret af %(who)s den %(today)s. Begrundelse: %(reason)s") % {
+        "measure": _("%(type)s fra %(day)s") % {"type": measure.type, "day": _date(measure.started_on)},
+        "who": _actor_name(actor),
+        "today": _date(timezone.localdate()),
+        "reason": reason.strip(),
+    }
+    measure.delete()
+    case_event_add(case=locked, actor=actor, kind="correction", text=text)
+    _done(locked, measure.case)
 
 
 @transaction.atomic

@@ -38,7 +38,7 @@ def test_consultant_records_a_workplace_conversation_then_corrects_its_place(pag
     page.get_by_label("Hvorfor rettes samtalen?").fill("Tastefejl: mødet var på virksomheden")
     page.get_by_role("button", name="Gem rettelse").click()
     clicks += 1
-    expect(page.get_by_text("Samtalen er rettet.")).to_be_visible()
+    expect(page.get_by_text("Rettelsen er gemt.")).to_be_visible()
     print(f"correct a conversation's place from the case page: {clicks} clicks")
     expect(page.get_by_text("Møde på arbejdspladsen", exact=True)).to_be_visible()
     timeline = page.locator("section", has=page.get_by_role("heading", name="Forløb"))

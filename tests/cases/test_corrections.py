@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from cases.models import Conversation, Correction
+from cases.selectors.deadlines import case_deadlines
 from cases.services.casework import case_close, conversation_annul, conversation_correct, conversation_record
 from reporting import figures
 from reporting.selectors import report_cases
@@ -138,7 +139,7 @@ def test_the_correction_page(client, consultant, case, phone_call):
     )
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
-    assert "Samtalen er rettet." in page and "sted Telefon → Arbejdspladsen" in page
+    assert "Rettelsen er gemt." in page and "sted Telefon → Arbejdspladsen" in page
     assert "Møde på arbejdspladsen" in page
     # A bad correction comes back on the field, nothing changed.
     response = client.post(
@@ -163,3 +164,38 @@ def test_anonymisation_clears_what_an_annulment_kept(case, consultant, phone_cal
     person_anonymise(person=case.person)
     kept = Correction.objects.get()
     assert kept.values == {} and kept.reason == "—" and kept.kind == Correction.Kind.ANNULLED
+
+
+def test_correcting_a_measures_start_reopens_the_week_13_target(client, case, consultant, leader):
+    from cases.services.casework import measure_annul, measure_start
+    from visitation.models import MeasureType
+
+    today = dt.date.today()
+    measure = measure_start(
+        case=case,
+        actor=consultant,
+        type=MeasureType.objects.get(code="virksomhedspraktik"),
+        started_on=today,  # D + 30: in time
+    )
+    client.force_login(leader)
+    url = reverse("cases:measure_correct", kwargs={"uuid": case.uuid, "measure_id": measure.pk})
+    assert url in client.get(reverse("cases:detail", kwargs={"uuid": case.uuid})).content.decode()
+    response = client.post(
+        url,
+        {
+            "correct-type": measure.type.pk,
+            "correct-started_on": (case.first_absence_day + dt.timedelta(days=91)).isoformat(),
+            "correct-reason": "Startede først efter uge 13",
+        },
+    )
+    assert response.status_code == 302
+    [week13] = [d for d in case_deadlines(case=case) if d.kind == "week13_measure"]
+    assert week13.state(today) == "open"  # it now starts after week 13: not met
+    event = case.events.get(kind="correction")
+    assert f"start {today:%d-%m-%Y} → {case.first_absence_day + dt.timedelta(days=91):%d-%m-%Y}" in event.text
+    measure_annul(measure=measure, actor=leader, reason="Fejlregistreret")
+    assert not case.measures.exists()
+    assert list(Correction.objects.values_list("record_type", "kind")) == [
+        ("measure", "corrected"),
+        ("measure", "annulled"),
+    ]
