@@ -270,5 +270,12 @@ class MeasureCorrectForm(forms.Form):
     reason = forms.CharField(label=_("Hvorfor rettes indsatsen?"), max_length=500)
 
 
+class OfferCorrectForm(forms.Form):
+    type = forms.ModelChoiceField(label=_("Tilbud"), queryset=OfferType.objects.order_by("label"))
+    started_on = _date(_("Start"))
+    ended_on = _date(_("Slut"), required=False)
+    reason = forms.CharField(label=_("Hvorfor rettes tilbuddet?"), max_length=500)
+
+
 class AnnulForm(forms.Form):
     reason = forms.CharField(label=_("Hvorfor annulleres registreringen?"), max_length=500)

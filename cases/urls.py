@@ -23,6 +23,7 @@ urlpatterns = [
     path("<uuid:uuid>/indsats/<int:measure_id>/afslut/", views_casework.measure_end, name="measure_end"),
     path("<uuid:uuid>/genaabn/", views_casework.reopen, name="reopen"),
     path("<uuid:uuid>/indsats/<int:measure_id>/ret/", views_casework.measure_correct, name="measure_correct"),
+    path("<uuid:uuid>/tilbud/<int:offer_id>/ret/", views_casework.offer_correct, name="offer_correct"),
     path(
         "<uuid:uuid>/samtale/<int:conversation_id>/ret/",
         views_casework.conversation_correct,

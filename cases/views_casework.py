@@ -476,3 +476,21 @@ def measure_correct(request, uuid, measure_id):
         heading=_("Ret indsatsen %(type)s fra %(day)s")
         % {"type": measure.type, "day": f"{measure.started_on:%d-%m-%Y}"},
     )
+
+
+@role_required(Role.CONSULTANT, Role.LEADER)
+def offer_correct(request, uuid, offer_id):
+    case = _get_case_for_user(request, uuid)
+    offer = get_object_or_404(Offer.objects.select_related("type"), case=case, pk=offer_id)
+    return _correction_page(
+        request,
+        case,
+        offer,
+        author_id=None,
+        form_class=forms.OfferCorrectForm,
+        initial={"type": offer.type, "started_on": offer.started_on, "ended_on": offer.ended_on},
+        correct=partial(casework.offer_correct, offer=offer),
+        annul=partial(casework.offer_annul, offer=offer),
+        heading=_("Ret tilbuddet %(type)s fra %(day)s")
+        % {"type": offer.type, "day": f"{offer.started_on:%d-%m-%Y}"},
+    )

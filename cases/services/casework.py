@@ -396,36 +396,27 @@ def conversation_annul(*, conversation: Conversation, actor: AbstractBaseUser, r
     _done(locked, conversation.case)
 
 
-@transaction.atomic
-def measure_correct(
-    *,
-    measure: Measure,
-    actor: AbstractBaseUser,
-    reason: str,
-    type: MeasureType,
-    started_on: dt.date,
-    ended_on: dt.date | None,
-) -> Measure:
-    """Correct a measure's type, start or end (the week-13 figure counts its start), keeping the old values;
-    the same rules as starting it."""
-    locked, measure = _correctable(measure, actor, reason, author_id=None)
+def _period_record_correct(*, record, actor, reason, type, started_on, ended_on, text: str):
+    """Correct the type, start or end of a measure or an offer (what the figures count), keeping the old
+    values; the same rules as registering it. `text` is the timeline's sentence (with %(record)s …)."""
+    locked, record = _correctable(record, actor, reason, author_id=None)
     _check_date(locked, started_on, "started_on", allow_future=True)
     _check_date(locked, ended_on, "ended_on", allow_future=True)
     _check_period(started_on, ended_on)
-    if type != measure.type and not type.active:
+    if type != record.type and not type.active:
         raise ValidationError({"type": _("Denne type bruges ikke længere.")})
-    before = {"type": measure.type, "started_on": measure.started_on, "ended_on": measure.ended_on}
+    before = {"type": record.type, "started_on": record.started_on, "ended_on": record.ended_on}
     after = {"type": type, "started_on": started_on, "ended_on": ended_on}
     changed = {field: (before[field], after[field]) for field in before if before[field] != after[field]}
     if not changed:
         raise ValidationError(_("Intet er ændret."))
-    old_text = _("%(type)s fra %(day)s") % {"type": measure.type, "day": _date(measure.started_on)}
-    measure.type, measure.started_on, measure.ended_on = type, started_on, ended_on
-    measure.full_clean()
-    measure.save(update_fields=["type", "started_on", "ended_on"])
+    old_text = _("%(type)s fra %(day)s") % {"type": record.type, "day": _date(record.started_on)}
+    record.type, record.started_on, record.ended_on = type, started_on, ended_on
+    record.full_clean()
+    record.save(update_fields=["type", "started_on", "ended_on"])
     _correction_keep(
         case=locked,
-        record=measure,
+        record=record,
         kind=Correction.Kind.CORRECTED,
         values={
             f: [str(old) if old else None, str(new) if new else None] for f, (old, new) in changed.items()
@@ -439,28 +430,56 @@ def measure_correct(
         return _date(value) if isinstance(value, dt.date) else str(value or "–")
 
     diffs = "; ".join(f"{words[f]} {shown(old)} → {shown(new)}" for f, (old, new) in changed.items())
-    case_event_add(
-        case=locked,
-        actor=actor,
-        kind="correction",
-        text=_("Indsatsen %(measure)s rettet af %(who)s den %(today)s: %(diffs)s. Begrundelse: %(reason)s")
-        % {
-            "measure": old_text,
-            "who": _actor_name(actor),
-            "today": _date(timezone.localdate()),
-            "diffs": diffs,
-            "reason": reason.strip(),
-        },
+    context = {"record": old_text, "who": _actor_name(actor), "today": _date(timezone.localdate())}
+    context.update(diffs=diffs, reason=reason.strip())
+    case_event_add(case=locked, actor=actor, kind="correction", text=text % context)
+    _done(locked, record.case)
+    return record
+
+
+def _period_record_annul(*, record, actor, reason, kept: dict, text: str) -> None:
+    """Annul a measure or offer registered in error: removed, so it counts nowhere; `kept` holds its
+    values."""
+    locked, record = _correctable(record, actor, reason, author_id=None)
+    _correction_keep(
+        case=locked, record=record, kind=Correction.Kind.ANNULLED, values=kept, reason=reason, actor=actor
     )
-    _done(locked, measure.case)
-    return measure
+    event = text % {
+        "record": _("%(type)s fra %(day)s") % {"type": record.type, "day": _date(record.started_on)},
+        "who": _actor_name(actor),
+        "today": _date(timezone.localdate()),
+        "reason": reason.strip(),
+    }
+    record.delete()
+    case_event_add(case=locked, actor=actor, kind="correction", text=event)
+    _done(locked, record.case)
+
+
+@transaction.atomic
+def measure_correct(
+    *,
+    measure: Measure,
+    actor: AbstractBaseUser,
+    reason: str,
+    type: MeasureType,
+    started_on: dt.date,
+    ended_on: dt.date | None,
+) -> Measure:
+    """Correct a measure's type, start or end (the week-13 target and figure follow its start)."""
+    return _period_record_correct(
+        record=measure,
+        actor=actor,
+        reason=reason,
+        type=type,
+        started_on=started_on,
+        ended_on=ended_on,
+        text=_("Indsatsen %(record)s rettet af %(who)s den %(today)s: %(diffs)s. Begrundelse: %(reason)s"),
+    )
 
 
 @transaction.atomic
 def measure_annul(*, measure: Measure, actor: AbstractBaseUser, reason: str) -> None:
-    """Annul a measure registered in error: removed (with its gradual-return steps), so it counts nowhere;
-    its values are kept in a Correction."""
-    locked, measure = _correctable(measure, actor, reason, author_id=None)
+    """Annul a measure registered in error (with its gradual-return steps)."""
     kept = {
         "type": measure.type.code,
         "started_on": str(measure.started_on),
@@ -468,18 +487,55 @@ def measure_annul(*, measure: Measure, actor: AbstractBaseUser, reason: str) -> 
         "note": measure.note,
         "steps": [[str(step.from_date), str(step.hours_per_week)] for step in measure.steps.all()],
     }
-    _correction_keep(
-        case=locked, record=measure, kind=Correction.Kind.ANNULLED, values=kept, reason=reason, actor=actor
+    _period_record_annul(
+        record=measure,
+        actor=actor,
+        reason=reason,
+        kept=kept,
+        text=_("Indsatsen %(record)s annulleret af %(who)s den %(today)s. Begrundelse: %(reason)s"),
     )
-    text = _("Indsatsen %(measure)s annulleret af %(who)s den %(today)s. Begrundelse: %(reason)s") % {
-        "measure": _("%(type)s fra %(day)s") % {"type": measure.type, "day": _date(measure.started_on)},
-        "who": _actor_name(actor),
-        "today": _date(timezone.localdate()),
-        "reason": reason.strip(),
+
+
+@transaction.atomic
+def offer_correct(
+    *,
+    offer: Offer,
+    actor: AbstractBaseUser,
+    reason: str,
+    type: OfferType,
+    started_on: dt.date,
+    ended_on: dt.date | None,
+) -> Offer:
+    """Correct an offer's type, start or end (its scores are health information and stay as they are)."""
+    return _period_record_correct(
+        record=offer,
+        actor=actor,
+        reason=reason,
+        type=type,
+        started_on=started_on,
+        ended_on=ended_on,
+        text=_("Tilbuddet %(record)s rettet af %(who)s den %(today)s: %(diffs)s. Begrundelse: %(reason)s"),
+    )
+
+
+@transaction.atomic
+def offer_annul(*, offer: Offer, actor: AbstractBaseUser, reason: str) -> None:
+    """Annul an offer registered in error; its values, scores included, are kept (cleared when the person is
+    anonymised)."""
+    kept = {
+        "type": offer.type.code,
+        "started_on": str(offer.started_on),
+        "ended_on": str(offer.ended_on) if offer.ended_on else None,
+        "score_start": offer.score_start,
+        "score_end": offer.score_end,
     }
-    measure.delete()
-    case_event_add(case=locked, actor=actor, kind="correction", text=text)
-    _done(locked, measure.case)
+    _period_record_annul(
+        record=offer,
+        actor=actor,
+        reason=reason,
+        kept=kept,
+        text=_("Tilbuddet %(record)s annulleret af %(who)s den %(today)s. Begrundelse: %(reason)s"),
+    )
 
 
 @transaction.atomic

@@ -199,3 +199,36 @@ def test_correcting_a_measures_start_reopens_the_week_13_target(client, case, co
         ("measure", "corrected"),
         ("measure", "annulled"),
     ]
+
+
+def test_an_offer_is_corrected_and_annulled_without_its_scores_in_the_timeline(client, case, consultant):
+    from cases.services.casework import offer_add
+    from visitation.models import OfferType
+
+    today = dt.date.today()
+    offer = offer_add(
+        case=case,
+        actor=consultant,
+        type=OfferType.objects.get(code="mindfulness"),
+        started_on=today - dt.timedelta(days=3),
+        score_start=3,
+    )
+    client.force_login(consultant)
+    url = reverse("cases:offer_correct", kwargs={"uuid": case.uuid, "offer_id": offer.pk})
+    assert url in client.get(reverse("cases:detail", kwargs={"uuid": case.uuid})).content.decode()
+    response = client.post(
+        url,
+        {
+            "correct-type": offer.type.pk,
+            "correct-started_on": (today - dt.timedelta(days=5)).isoformat(),
+            "correct-reason": "Forkert startdato",
+        },
+    )
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert offer.started_on == today - dt.timedelta(days=5) and offer.score_start == 3
+    response = client.post(url, {"annul-reason": "Borgeren takkede nej"})
+    assert response.status_code == 302 and not case.offers.exists()
+    texts = list(case.events.filter(kind="correction").values_list("text", flat=True))
+    assert len(texts) == 2 and "Tilbuddet Mindfulness fra" in texts[0] and "annulleret" in texts[1]
+    assert Correction.objects.get(kind=Correction.Kind.ANNULLED).values["score_start"] == 3

@@ -62,6 +62,7 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "cases:measure_end": ("post", CASEWORK),
     "cases:conversation_correct": ("get", CASEWORK),  # its author (the consultant) and a leader
     "cases:measure_correct": ("get", CASEWORK),  # the case's consultant and a leader
+    "cases:offer_correct": ("get", CASEWORK),
     "cases:reopen": ("post", {"leader"}),
     "cases:leaver_hand_over": ("get", {"administrator"}),  # a leaver's cases to colleagues (admin action)
     # meetings: booking is for bookers and leaders; a meeting is also its consultant's
