@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from cases.models import Case
 from cases.services.leavers import consultant_leave, leaver_colleagues, municipality_of
 from staff.labels import staff_label
+from staff.selectors import user_municipality_id
 
 
 class ColleaguesForm(forms.Form):
@@ -47,6 +48,9 @@ def leaver_hand_over(request, user_id: int):
     users = get_user_model().objects.all()
     if not request.user.is_superuser:
         users = users.filter(is_superuser=False)
+    own_municipality = user_municipality_id(request.user)
+    if own_municipality is not None:  # an administrator placed in a municipality handles its staff only
+        users = users.filter(staff__team__department__municipality_id=own_municipality)
     leaver = get_object_or_404(users, pk=user_id, is_active=True)
     open_cases = Case.objects.filter(consultant=leaver, status=Case.Status.OPEN).count()
     form = ColleaguesForm(request.POST or None, leaver=leaver)

@@ -5,8 +5,8 @@ from reporting.models import Milestone, MonthlyReportMail
 
 @admin.register(Milestone)
 class MilestoneAdmin(admin.ModelAdmin):
-    list_display = ["figure", "due_on", "target_percent", "note"]
-    list_filter = ["figure"]
+    list_display = ["figure", "due_on", "target_percent", "municipality", "note"]
+    list_filter = ["municipality", "figure"]
     date_hierarchy = "due_on"
 
 

@@ -13,8 +13,19 @@ class Figure(models.TextChoices):
 
 class Milestone(models.Model):
     """A dated target for one figure (milepæl), e.g. Herning: 39 % of first conversations at the workplace
-    by December 2017. A month's actual is measured against the latest milestone due on or before its end."""
+    by December 2017. A month's actual is measured against the latest milestone due on or before its end.
+    A milestone belongs to a municipality; one without is the installation's general target, used for a
+    figure a municipality has set no milestones of its own for (reporting.selectors.milestones_for)."""
 
+    municipality = models.ForeignKey(
+        "staff.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("kommune"),
+        help_text=_("Tom: gælder for alle kommuner, der ikke har egne milepæle for nøgletallet."),
+    )
     figure = models.CharField(_("nøgletal"), max_length=40, choices=Figure.choices)
     due_on = models.DateField(_("skal være nået senest"))
     target_percent = models.DecimalField(
@@ -28,13 +39,21 @@ class Milestone(models.Model):
     class Meta:
         verbose_name = _("milepæl")
         verbose_name_plural = _("milepæle")
-        ordering = ["figure", "due_on"]
+        ordering = ["municipality", "figure", "due_on"]
         constraints = [
-            models.UniqueConstraint(fields=["figure", "due_on"], name="milestone_once_per_figure_and_date"),
+            models.UniqueConstraint(
+                fields=["municipality", "figure", "due_on"], name="milestone_once_per_municipality"
+            ),
+            models.UniqueConstraint(
+                fields=["figure", "due_on"],
+                condition=models.Q(municipality__isnull=True),
+                name="milestone_once_per_figure_and_date",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_figure_display()} {self.due_on:%d-%m-%Y}: {self.target_percent} %"
+        where = f"{self.municipality}: " if self.municipality_id else ""
+        return f"{where}{self.get_figure_display()} {self.due_on:%d-%m-%Y}: {self.target_percent} %"
 
 
 class MonthlyReportMail(models.Model):

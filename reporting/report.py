@@ -68,8 +68,10 @@ def _against_milestones(months: list[dict], milestones: list[Milestone], figure:
     return rows
 
 
-def build_report(cases: QuerySet[Case], period: Period, *, today: dt.date) -> dict:
-    milestones = list(Milestone.objects.order_by("due_on"))
+def build_report(
+    cases: QuerySet[Case], period: Period, *, today: dt.date, milestones: list[Milestone]
+) -> dict:
+    """The report's figures; `milestones` sorted by due date (reporting.selectors.milestones_for)."""
     workplace, on_time, workplace_months = figures.workplace_figures(cases, period)
     week13, week13_months = figures.week13_figures(cases, period)
     duration, closing_reasons, closed_days = figures.duration_figures(cases, period)

@@ -5,10 +5,12 @@ cases registered in error are left out of every figure (formats.md §1, `fejlopr
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cases.models import Case
+from cases.selectors.access import staff_placement
 from cases.selectors.cases import case_visible_filter
+from reporting.models import Milestone
 from staff.models import Department, Team
 
 User = get_user_model()
@@ -63,3 +65,16 @@ def consultants_for(user) -> QuerySet:
     if department is None:
         return User.objects.none()
     return User.objects.filter(staff__team__department=department).order_by("first_name", "last_name")
+
+
+def milestones_for(user) -> list[Milestone]:
+    """The milestones the user's figures are measured against, by due date: their municipality's own, and
+    for a figure it has none of, the installation's general ones. Never another municipality's."""
+    municipality_id = staff_placement(user).municipality_id  # cached on the user: usually no query
+    rows = list(
+        Milestone.objects.filter(Q(municipality_id=municipality_id) | Q(municipality__isnull=True)).order_by(
+            "due_on"
+        )
+    )
+    own_figures = {milestone.figure for milestone in rows if milestone.municipality_id is not None}
+    return [row for row in rows if row.municipality_id is not None or row.figure not in own_figures]

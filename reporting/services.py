@@ -20,7 +20,7 @@ from reporting.figures import Period
 from reporting.models import Figure, Milestone, MonthlyReportMail
 from reporting.numbers import format_number, format_percent, format_share
 from reporting.report import milestone_in_force
-from reporting.selectors import report_cases
+from reporting.selectors import milestones_for, report_cases
 from staff.roles import Role
 from visitation.deadlines import is_working_day
 
@@ -104,7 +104,7 @@ def monthly_report_message(*, leader, period: Period) -> EmailMessage:
     workplace, on_time, _months = figures.workplace_figures(cases, period, by_month=False)
     week13, _months = figures.week13_figures(cases, period, by_month=False)
     duration, _reasons, _days = figures.duration_figures(cases, period)
-    milestones = list(Milestone.objects.order_by("due_on"))
+    milestones = milestones_for(leader)
     month_name = date_format(period.start, "F Y")
 
     def fraction(figure: dict, suffix: str = "") -> str:

@@ -15,7 +15,7 @@ from reporting.exports import report_tables, to_csv, to_xlsx
 from reporting.figures import drill_down
 from reporting.forms import ReportFilterForm
 from reporting.report import build_report
-from reporting.selectors import report_cases
+from reporting.selectors import milestones_for, report_cases
 from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
 from staff.models import AuditEntry
@@ -48,7 +48,9 @@ def dashboard(request):
     form, cases = _filtered(request)
     context = {"form": form}
     if cases is not None:
-        report = build_report(cases, form.period, today=timezone.localdate())
+        report = build_report(
+            cases, form.period, today=timezone.localdate(), milestones=milestones_for(request.user)
+        )
         query = urlencode(form.query())
         context |= {
             "report": report,
@@ -107,7 +109,9 @@ def _export(request, render_tables, content_type: str, extension: str):
     form, cases = _filtered(request)
     if cases is None:
         return HttpResponse(" ".join(form.non_field_errors()) or _("Ugyldigt filter."), status=400)
-    report = build_report(cases, form.period, today=timezone.localdate())
+    report = build_report(
+        cases, form.period, today=timezone.localdate(), milestones=milestones_for(request.user)
+    )
     period = form.period
     response = HttpResponse(render_tables(report_tables(report)), content_type=content_type)
     # Aggregated figures only (no row per person), still an export worth a line in the log.

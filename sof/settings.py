@@ -139,6 +139,7 @@ MIDDLEWARE = [
     "sof.middleware.TwoFactorMiddleware",  # after OTPMiddleware: holds back who still owes a code
     "sof.middleware.ContentSecurityPolicyMiddleware",
     "sof.middleware.UploadSizeLimitMiddleware",
+    "cases.middleware.DeniedAccessAuditMiddleware",  # every 404/403 a signed-in user meets is audited
 ]
 
 ROOT_URLCONF = "sof.urls"

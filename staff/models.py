@@ -414,6 +414,7 @@ AUDIT_OBJECT_TYPES = {
     "contact_attempt": _("kontaktforsøg"),
     "conversation": _("opfølgningssamtale"),
     "cpr": _("fuldt CPR-nummer"),
+    "denied": _("adgang afvist"),
     "exception": _("undtagelse"),
     "exception_list": _("undtagelser til afgørelse"),
     "invitation": _("kalenderinvitation"),
@@ -441,6 +442,7 @@ class AuditEntry(models.Model):
         CHANGE = "change", _("Ændret")
         EXPORT = "export", _("Eksporteret")
         DELETE = "delete", _("Slettet")
+        DENIED = "denied", _("Afvist")  # asked for something the user may not see (404 or 403)
 
     # Indexed: the access log's order and the retention purge of old entries (audit_purge).
     occurred_at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True, editable=False)

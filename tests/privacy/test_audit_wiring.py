@@ -17,10 +17,13 @@ def test_case_page_read_is_logged_with_case_and_person(client, consultant, own_c
     )
 
 
-def test_refused_case_page_logs_nothing(client, other_consultant, own_case):
+def test_refused_case_page_logs_the_attempt_not_a_read(client, other_consultant, own_case):
+    """Nothing was read, so no read entry; the attempt itself is in the case's access log (issue 16)."""
     client.force_login(other_consultant)
     assert client.get(reverse("cases:detail", args=[own_case.uuid])).status_code == 404
-    assert not AuditEntry.objects.exists()
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.case_uuid) == ("denied", other_consultant, own_case.uuid)
+    assert entry.detail == "cases:detail (404)"
 
 
 def test_my_cases_logs_one_entry_per_case_shown(client, consultant, team):

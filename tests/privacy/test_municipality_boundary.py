@@ -10,6 +10,8 @@ from django.urls import reverse
 from cases.models import Case
 from cases.services.casework import case_hand_over
 from meetings import services
+from reporting.models import Figure, Milestone
+from reporting.selectors import milestones_for
 from staff.roles import Role
 from tests.factories import MunicipalityFactory, StaffMemberFactory, TeamFactory
 from tests.meetings.factories import CaseFactory, at, consultant_with_calendar, next_weekday
@@ -137,3 +139,22 @@ def test_the_demo_has_a_second_municipality_whose_staff_see_none_of_herning(clie
     assert rows and {row.case.municipality.code for row in rows} == {760}
     herning_case = Case.objects.filter(municipality__code=657).first()
     assert client.get(reverse("meetings:case_booking", args=[herning_case.uuid])).status_code == 404
+
+
+def test_milestones_belong_to_a_municipality(rks, leader):
+    """Herning's leader is measured against the installation's general milestones (seeded: Herning's SOF
+    application), Ringkøbing-Skjern's leader against its own where it has set them, never the other's."""
+    rks_target = Milestone.objects.create(
+        municipality=rks["team"].department.municipality,
+        figure=Figure.WORKPLACE_FIRST_MEETING,
+        due_on=dt.date(2018, 3, 31),
+        target_percent=60,
+    )
+    herning = milestones_for(leader)
+    assert rks_target not in herning
+    assert {m.target_percent for m in herning if m.due_on == dt.date(2018, 3, 31)} == {45, 44}
+    theirs = milestones_for(rks["leader"])
+    workplace = [m for m in theirs if m.figure == Figure.WORKPLACE_FIRST_MEETING]
+    assert workplace == [rks_target]  # its own replace the general ones for that figure
+    # none of its own for week 13: the general ones
+    assert any(m.figure == Figure.WEEK13_MEASURE and m.municipality is None for m in theirs)

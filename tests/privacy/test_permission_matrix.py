@@ -14,9 +14,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cases.models import Alert, CaseException, Conversation, Measure, Offer
+from cases.models import Alert, Case, CaseException, Conversation, Measure, Offer
+from meetings.models import ContactAttempt, Meeting
 from meetings.services import calendar_feed_token_renew, calendar_set_working_hours, meeting_book
-from staff.models import StaffQualification
+from staff.models import AuditEntry, CompetencePlanItem, StaffQualification
+from staff.roles import Role
+from tests.factories import MunicipalityFactory, StaffMemberFactory, TeamFactory
 from tests.meetings.factories import NINE_TO_FOUR, CaseFactory, at, next_weekday
 from tests.staff.factories import CompetencePlanItemFactory
 from visitation.models import ExceptionReason, MeasureType, OfferType
@@ -308,3 +311,95 @@ def test_admin_is_for_the_administrator_only(url_name, world):
             assert response.status_code in (200, 403), persona  # 403: a model the role may not see
         else:
             assert outcome(response, url_name) == "deny", persona
+
+
+# --- the second municipality (issue 16) ---------------------------------------------------------------------
+# Every URL pattern, requested by every role of another municipality with the ids of the world above (the
+# first municipality's case, meeting, alert, plan, consultant…): whatever carries an id is denied (404, never
+# a confirmation that it exists) and audited; pages without an id answer by role as usual but show none of
+# the first municipality's people or employers; and nothing changes.
+OTHER_MUNICIPALITY_ROLES = {
+    "rks_consultant": Role.CONSULTANT,
+    "rks_booker": Role.BOOKER,
+    "rks_leader": Role.LEADER,
+    "rks_administrator": Role.ADMINISTRATOR,
+}
+# Ids that are not the first municipality's objects: the feed's secret token is itself the key (whoever has
+# it sees the consultant's calendar, as the consultant's own Outlook does; it is renewed from their calendar
+# page).
+NOT_AN_OBJECT_ID = {"meetings:feed"}
+
+
+@pytest.fixture
+def other_municipality():
+    team = TeamFactory(
+        name="RKS fastholdelse",
+        department__municipality=MunicipalityFactory(code=760, name="Ringkøbing-Skjern"),
+    )
+    return {
+        persona: StaffMemberFactory(
+            user__username=persona.replace("_", "-"),
+            user__roles=[role],
+            user__is_staff=role == Role.ADMINISTRATOR,  # as the admin's user page sets it
+            team=team,
+        ).user
+        for persona, role in OTHER_MUNICIPALITY_ROLES.items()
+    }
+
+
+def first_municipality_state(world) -> dict:
+    """What a request could change of the first municipality's data."""
+    case = Case.objects.get(pk=world["case"].pk)
+    meeting = Meeting.objects.get(pk=world["meeting"].pk)
+    alert = Alert.objects.get(pk=world["alert"].pk)
+    return {
+        "case": (case.consultant_id, case.team_id, case.status, case.municipality_id, case.category),
+        "meeting": (meeting.consultant_id, meeting.starts_at, meeting.status),
+        "alert": (alert.read_at, alert.resolved_at),
+        "records": [
+            model.objects.filter(case=case).count()
+            for model in (Conversation, Measure, Offer, CaseException, ContactAttempt, Meeting)
+        ],
+        "plan_item": CompetencePlanItem.objects.filter(pk=world["plan_item"].pk).values().get(),
+    }
+
+
+def first_municipality_markers(world) -> list[str]:
+    case = world["case"]
+    return [
+        HEALTH_MARKER,
+        case.person.name,
+        case.employer.name,
+        case.person.cpr,
+        case.person.cpr.replace("-", ""),
+    ]
+
+
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_another_municipality_gets_nothing_of_the_first(url_name, world, other_municipality):
+    method, _allowed = MATRIX[url_name]
+    pattern = project_urls()[url_name]
+    url = reverse(url_name, kwargs=sample_kwargs(pattern, world))
+    carries_an_id = bool(pattern.pattern.converters) and url_name not in NOT_AN_OBJECT_ID
+    before = first_municipality_state(world)
+    for persona, user in other_municipality.items():
+        client = Client()
+        client.force_login(user)
+        query = QUERY.get(url_name, {})
+        denied_before = AuditEntry.objects.filter(actor=user, action=AuditEntry.Action.DENIED).count()
+        response = getattr(client, method)(url, query(world) if callable(query) else query)
+        assert response.status_code < 500, persona
+        if carries_an_id:
+            assert outcome(response, url_name) == "deny", persona
+            assert response.status_code != 200, persona
+            # Audited where the view refused (404/403); the admin's pages send a signed-in user without
+            # admin rights to its login, and the API answers a session with 401 before reading any id.
+            if response.status_code in (403, 404):
+                denied = AuditEntry.objects.filter(actor=user, action=AuditEntry.Action.DENIED)
+                assert denied.count() == denied_before + 1, persona
+        if url_name in NOT_AN_OBJECT_ID:
+            continue
+        body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
+        shown = [marker for marker in first_municipality_markers(world) if marker in body]
+        assert shown == [], f"{persona} saw {shown}"
+    assert first_municipality_state(world) == before

@@ -162,7 +162,7 @@ def test_survival_censors_open_cases_and_other_closings(db):
     observations = figures.survival_observations(report_cases(), MARCH, as_of=MARCH.end)
     assert sorted(observations["workplace"]) == [(6, False), (7, True), (9, False)]
     assert observations["other"] == [(9, False)]
-    report = build_report(report_cases(), MARCH, today=d(2018, 6, 1))
+    report = build_report(report_cases(), MARCH, today=d(2018, 6, 1), milestones=[])
     at_risk = {row["week"]: row for row in report["survival"]["workplace"]["at_risk"]}
     assert at_risk[8]["at_risk"] == 1 and at_risk[8]["survival"] == pytest.approx(0.5)
     assert at_risk[13]["at_risk"] == 0 and at_risk[13]["survival"] == pytest.approx(0.5)
@@ -182,7 +182,7 @@ def test_fejloprettet_is_left_out_of_every_figure(db, consultant):
     AssignmentFactory.handover(
         case=wrong, consultant=consultant, started_on=d(2018, 3, 2), reason="kapacitet"
     )
-    report = build_report(report_cases(), MARCH, today=d(2018, 3, 31))
+    report = build_report(report_cases(), MARCH, today=d(2018, 3, 31), milestones=[])
     assert report["workplace_first_meeting"]["denominator"] == 0
     assert report["duration"]["closed"] == 0
     assert report["one_caseworker"]["denominator"] == 0

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from cases.demo import seed_cases, seed_employers, seed_second_municipality_cases
 from meetings.demo import seed_calendars
+from reporting.demo import seed_municipality_milestones
 from staff.demo import DEMO_PASSWORD, seed_conversion_programme, seed_organisation
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         demo_cases = seed_cases(rng) + seed_second_municipality_cases(random.Random(seed))
         self.stdout.write(f"Demo cases created: {demo_cases} (0 when they exist already).")
         seed_conversion_programme(random.Random(seed))
+        seed_municipality_milestones()
         calendars, meetings = seed_calendars(random.Random(seed))
         self.stdout.write(f"Demo data ready: {len(logins)} staff, {len(employers)} employers.")
         self.stdout.write(f"Calendars: {calendars} consultants, {meetings} meetings booked now.")
