@@ -533,3 +533,46 @@ def seed_second_municipality_cases(rng: random.Random, count: int = 8, today: dt
         except ValidationError:
             continue  # created by an earlier run
     return created
+
+
+def seed_restricted_cases() -> int:
+    """Two of Herning's open demo cases restricted (beskyttet sag), so that a new user sees who may open them:
+    konsulent1's oldest open case concerns a consultant of the other team (ledig1), konsulent2's is of someone
+    close to staff, with konsulent3 as deputy. Their teammates and the bookers no longer see them; the leaders
+    do. Idempotent. Returns the number of restricted demo cases."""
+    from django.contrib.auth import get_user_model
+
+    from cases.models import Case, Restriction
+    from cases.services.restriction import case_restriction_set
+
+    users = {
+        user.username: user for user in get_user_model().objects.filter(username__in=RESTRICTED_DEMO_USERS)
+    }
+    if len(users) < len(RESTRICTED_DEMO_USERS):
+        return 0
+    plan = [
+        ("konsulent1", Restriction.OWN_STAFF, users["ledig1"], []),
+        ("konsulent2", Restriction.CLOSE_TO_STAFF, None, [users["konsulent3"]]),
+    ]
+    for owner, restriction, staff, deputies in plan:
+        case = (
+            Case.objects.filter(consultant=users[owner], status=Case.Status.OPEN)
+            .order_by("first_absence_day", "pk")
+            .first()
+        )
+        if case is not None and not case.restriction:
+            case_restriction_set(
+                case=case,
+                actor=users["leder1"],
+                restriction=restriction,
+                restricted_staff=staff,
+                deputies=deputies,
+            )
+    return (
+        Case.objects.exclude(restriction="")
+        .filter(consultant__username__in=["konsulent1", "konsulent2"])
+        .count()
+    )
+
+
+RESTRICTED_DEMO_USERS = ["konsulent1", "konsulent2", "konsulent3", "ledig1", "leder1"]

@@ -6,13 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.identifiers import normalise_cvr
-from cases.models import Case, Employer
+from cases.models import Case, Employer, Restriction
+from cases.selectors.access import case_is_visible_to
 from cases.selectors.cases import case_probable_duplicates
 from cases.selectors.search import SearchKind, SearchTerm, search_term_parse
 from cases.services.cases import case_dates_validate
 from cases.services.persons import cpr_parse_for_person, person_find
 from staff.labels import staff_label
-from staff.selectors import consultants_of_municipality, user_municipality_id
+from staff.selectors import consultants_of_municipality, staff_of_municipality, user_municipality_id
 from visitation.models import Category
 
 
@@ -86,6 +87,24 @@ class CaseRegisterForm(forms.Form):
         required=False,
         empty_label=_("Vælges senere"),
     )
+    restriction = forms.ChoiceField(
+        label=_("Beskyttet sag"),
+        choices=[("", _("Nej"))] + Restriction.choices,
+        required=False,
+        help_text=_(
+            "En beskyttet sag ses kun af den ansvarlige konsulent, stedfortrædere og afdelingens ledere."
+        ),
+    )
+    restricted_staff = ConsultantChoiceField(
+        label=_("Medarbejder sagen vedrører"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Ingen"),
+        help_text=_(
+            "Borgeren selv eller den kollega, borgeren er nærtstående til: "
+            "hverken de eller deres team får sagen."
+        ),
+    )
     confirm_duplicate = forms.BooleanField(
         label=_("Opret alligevel: det er ikke en dublet"),
         required=False,
@@ -94,10 +113,12 @@ class CaseRegisterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the user's own municipality: its consultants to choose, its cases to show (issue 16).
+        self.user = user
         self.municipality_id = user_municipality_id(user)
         self.fields["consultant"].queryset = consultants_of_municipality(self.municipality_id).order_by(
             "first_name", "last_name", "username"
         )
+        self.fields["restricted_staff"].queryset = staff_of_municipality(self.municipality_id)
         self.duplicates = []
         self.person = None
         self.employer_obj = None
@@ -125,8 +146,14 @@ class CaseRegisterForm(forms.Form):
             probable = list(
                 case_probable_duplicates(person=self.person, first_absence_day=cleaned["first_absence_day"])
             )
-            # One person and day is one case in the whole installation; what is shown is this municipality's.
-            self.duplicates = [c for c in probable if c.municipality_id == self.municipality_id]
+            # One person and day is one case in the whole installation; what is shown is this municipality's,
+            # and of its restricted cases only those the user may open.
+            self.duplicates = [
+                c
+                for c in probable
+                if c.municipality_id == self.municipality_id
+                and (not c.is_restricted or case_is_visible_to(self.user, c))
+            ]
             same_day = [c for c in probable if c.first_absence_day == cleaned["first_absence_day"]]
             if same_day:
                 self.add_error(

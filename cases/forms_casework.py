@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Conversation, ReassessmentOutcome, StandbyGround
+from cases.models import Case, Conversation, ReassessmentOutcome, Restriction, StandbyGround
 from staff.labels import staff_label
-from staff.selectors import consultants_of_municipality
+from staff.selectors import consultants_of_municipality, staff_of_municipality
 from visitation.models import Category, ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
 
 STEP_ROWS = 4  # gradual-return steps offered on a form; more can be added as a new measure
@@ -229,6 +229,42 @@ class StandbyForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("ended_on",) if not case.in_standby else ("ground", "started_on"):
             del self.fields[name]
+
+
+class RestrictionForm(forms.Form):
+    """A leader marks the case restricted (beskyttet sag), changes who may open it, or lifts it."""
+
+    restriction = forms.ChoiceField(
+        label=_("Beskyttet sag"),
+        choices=[("", _("Nej (ophæv beskyttelsen)")), *Restriction.choices],
+        required=False,
+    )
+    restricted_staff = PersonChoiceField(
+        label=_("Medarbejder sagen vedrører"), queryset=get_user_model().objects.none(), required=False
+    )
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("Stedfortrædere"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Konsulenter, der ud over den ansvarlige konsulent kan åbne sagen, fx ved fravær."),
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["restricted_staff"].queryset = staff_of_municipality(case.municipality_id)
+        deputies = self.fields["deputies"]
+        deputies.queryset = (
+            consultants_of_municipality(case.municipality_id)
+            .exclude(pk=case.consultant_id)
+            .order_by("first_name", "last_name", "username")
+        )
+        deputies.label_from_instance = staff_label
+        self.initial.update(
+            restriction=case.restriction,
+            restricted_staff=case.restricted_staff_id,
+            deputies=list(case.deputies.values_list("pk", flat=True)) if case.pk else [],
+        )
 
 
 class CloseForm(forms.Form):

@@ -112,6 +112,14 @@ class StandbyGround(models.TextChoices):
     OTHER = "anden", _("Anden alvorlig eller livstruende sygdom")
 
 
+class Restriction(models.TextChoices):
+    """Why a case is restricted (beskyttet sag): the municipality is the largest employer in its own area, so
+    a case may concern one of its own staff or someone close to them (NAV's "egen ansatt")."""
+
+    OWN_STAFF = "egen_ansat", _("Borgeren er ansat i kommunen")
+    CLOSE_TO_STAFF = "naer_ansat", _("Borgeren er nærtstående til en ansat")
+
+
 class Case(models.Model):
     class Source(models.TextChoices):
         BENEFIT_OFFICE = "benefit_office", _("Ydelseskontoret")
@@ -194,6 +202,22 @@ class Case(models.Model):
     )
     standby_from = models.DateField(_("standby fra"), null=True, blank=True)
     standby_until = models.DateField(_("standby ophørt"), null=True, blank=True)
+    # A restricted case (issue 16) is open only to its responsible consultant, its named deputies and the
+    # leaders of its department (cases/selectors/access.py); figures still count it. `restricted_staff` is
+    # the member of staff the case concerns (the person, or the colleague they are close to): neither they
+    # nor their team may hold it.
+    restriction = models.CharField(_("beskyttet sag"), max_length=20, choices=Restriction.choices, blank=True)
+    restricted_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("medarbejder sagen vedrører"),
+    )
+    deputies = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="deputy_cases", verbose_name=_("stedfortrædere")
+    )
     # Fast Track (sygedagpengeloven §§ 7 c–7 e)
     fast_track_requested_on = models.DateField(_("Fast track anmodet"), null=True, blank=True)
     fast_track_requested_by = models.CharField(
@@ -266,6 +290,10 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def is_restricted(self) -> bool:
+        return bool(self.restriction)
 
     @property
     def in_standby(self) -> bool:

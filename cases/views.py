@@ -96,6 +96,8 @@ def register(request):
                     consultant=data["consultant"],
                     category=data["category"],
                     registered_by=request.user,
+                    restriction=data["restriction"],
+                    restricted_staff=data["restricted_staff"],
                 )
                 audit_record(request=request, action=AuditEntry.Action.CREATE, object_type="case", case=case)
         except ValidationError as error:

@@ -27,7 +27,7 @@ from cases.crypto import sheet_decrypt, sheet_encrypt
 from cases.models import Case, Measure, Offer
 from cases.selectors.cases import case_visible_to
 from cases.selectors.casework import case_work_records, exceptions_pending_for
-from cases.services import casework
+from cases.services import casework, restriction
 from cases.services.imports import ImportFileError, cases_import
 from cases.views import _get_case_for_user
 from staff.audit import audit_record, audit_record_many
@@ -69,6 +69,8 @@ ACTIONS = [
            gettext_lazy("Gem afgørelse")),
     Action("standby", gettext_lazy("Standby (alvorlig sygdom)"), forms.StandbyForm,
            gettext_lazy("Gem standby"), needs_case=True),
+    Action("restriction", gettext_lazy("Beskyttet sag"), forms.RestrictionForm, gettext_lazy("Gem"),
+           leader_only=True, needs_case=True),
     Action("close", gettext_lazy("Afslut sagen"), forms.CloseForm, gettext_lazy("Afslut sagen")),
 ]  # fmt: skip
 ACTIONS_BY_SLUG = {action.slug: action for action in ACTIONS}
@@ -114,6 +116,9 @@ def _run(slug: str, *, case: Case, actor, data: dict) -> str:
     if slug == "standby":
         casework.standby_start(case=case, actor=actor, **data)
         return _("Standby er registreret.")
+    if slug == "restriction":
+        restriction.case_restriction_set(case=case, actor=actor, **data)
+        return _("Sagen er beskyttet.") if data["restriction"] else _("Sagen er ikke længere beskyttet.")
     if slug == "close":
         casework.case_close(case=case, actor=actor, **data)
         return _("Sagen er afsluttet.")

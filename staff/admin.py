@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -166,6 +167,23 @@ class CompetencePlanAdmin(admin.ModelAdmin):
             )
 
 
+class RestrictedCaseFilter(admin.SimpleListFilter):
+    """The data-protection officer's list of every use of restricted cases (issue 16)."""
+
+    title = _("beskyttede sager")
+    parameter_name = "restricted"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Kun beskyttede sager"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "yes":
+            return queryset
+        # By name, not import: staff is the leftmost app (the cases app imports staff, never the reverse).
+        cases = apps.get_model("cases", "Case").objects.exclude(restriction="")
+        return queryset.filter(case_uuid__in=cases.values("uuid"))
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: list, filter and look; no add, change or delete, not even for superusers. Only
@@ -180,7 +198,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "case_uuid",
         "path",
     ]
-    list_filter = ["action", "object_type", "occurred_at"]
+    list_filter = ["action", RestrictedCaseFilter, "object_type", "occurred_at"]
     search_fields = ["actor_username", "=case_uuid", "=person_uuid"]
     date_hierarchy = "occurred_at"
     readonly_fields = [field.name for field in AuditEntry._meta.fields]

@@ -231,6 +231,15 @@ def consultants_of_municipality(municipality_id: int | None) -> QuerySet:
     )
 
 
+def staff_of_municipality(municipality_id: int | None) -> QuerySet:
+    """The active staff (every role) of a municipality: whom a restricted case may concern."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, staff__team__department__municipality_id=municipality_id)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def municipality_of(user: AbstractBaseUser) -> Municipality | None:
     """The user's municipality through their team; with a single municipality in the system, that one."""
     member = StaffMember.objects.filter(user=user).select_related("team__department__municipality").first()

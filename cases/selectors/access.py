@@ -5,7 +5,7 @@ out); a single case is checked with `case_is_visible_to`; anything showing healt
 `can_see_health`. cases/selectors/cases.py's case_visible_filter (the case pages) delegates here.
 
 Who sees which cases (domain.md, roles):
-- consultant: their own cases and their team's;
+- consultant: their own cases, their team's, and restricted cases they are a named deputy of;
 - booker: in their department (and the intake not yet placed in a team), cases waiting for booking (open,
   category 2/3, with an employer, no first meeting planned), those whose booked first meeting lies ahead, and
   open cases not yet allocated to a consultant; of those only contact and meeting data — never health
@@ -14,6 +14,10 @@ Who sees which cases (domain.md, roles):
   which leaders allocate;
 - administrator: none (setup, not case contents) unless also holding one of the roles above.
 Roles add up: a user with two roles sees the union.
+
+A restricted case (beskyttet sag, issue 16) leaves the team's and the booker's shares: only its responsible
+consultant, its named deputies and its department's leaders see it. The municipality is a hard boundary:
+every share lies within the user's own municipality.
 """
 
 import datetime as dt
@@ -97,9 +101,12 @@ def _casework_q(user) -> Q | None:
         q = condition if q is None else q | condition
 
     if Role.CONSULTANT in roles:
-        add(Q(consultant=user))
+        add(
+            Q(consultant=user)
+            | Q(Exists(Case.deputies.through.objects.filter(case=OuterRef("pk"), user=user)))
+        )
         if placement.team_id is not None:
-            add(Q(team_id=placement.team_id))
+            add(Q(team_id=placement.team_id, restriction=""))
     if Role.LEADER in roles:
         add(department_q(placement))
     return q
@@ -126,7 +133,11 @@ def visible_filter(user: User) -> Q | None:
         return None
     q = _casework_q(user)
     if Role.BOOKER in roles_of(user):
-        share = booker_share_q(today=timezone.localdate()) & department_q(staff_placement(user))
+        share = (
+            booker_share_q(today=timezone.localdate())
+            & department_q(staff_placement(user))
+            & Q(restriction="")  # a restricted case is booked by its consultant or a leader
+        )
         q = share if q is None else q | share
     return q
 
@@ -143,15 +154,19 @@ def case_is_visible_to(user: User, case: Case) -> bool:
 def can_see_health(user: User, case: Case) -> bool:
     """Whether the user may see the case's health information (minutes, plans, offers' scores, exception
     and visitation notes): only through casework access (consultant, leader), never as booker.
-    Evaluated in Python on the loaded case: no query beyond the user's placement (cached)."""
+    Evaluated in Python on the loaded case: no query beyond the user's placement (cached), except for a
+    restricted case's deputies."""
     if not user.is_authenticated or not user.is_active:
         return False
     roles = roles_of(user)
     placement = staff_placement(user)
-    if Role.CONSULTANT in roles and (
-        case.consultant_id == user.pk or (placement.team_id is not None and case.team_id == placement.team_id)
-    ):
-        return True
+    if Role.CONSULTANT in roles:
+        if case.consultant_id == user.pk:
+            return True
+        if not case.is_restricted and placement.team_id is not None and case.team_id == placement.team_id:
+            return True
+        if case.is_restricted and case.deputies.filter(pk=user.pk).exists():
+            return True
     if case.team_id is None:
         return Role.LEADER in roles and case.municipality_id == placement.municipality_id is not None
     return Role.LEADER in roles and case.team_id in placement.department_team_ids

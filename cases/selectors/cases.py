@@ -60,6 +60,11 @@ def case_probable_duplicates(*, person: Person | None, first_absence_day: dt.dat
 def case_waits_where(*, case: Case) -> str:
     """One line for the user who just registered the case: where it now waits, in the words of the page
     where it does ("Venter på booking" means the booker's queue, meetings.selectors.booking_queue_cases)."""
+    if case.is_restricted:  # never in the booker's queue (cases/selectors/access.py)
+        if case.consultant is None:
+            return _("Sagen er beskyttet: en leder fordeler den og booker første møde.")
+        name = case.consultant.get_full_name() or case.consultant.get_username()
+        return _("Sagen er beskyttet og ligger hos %(name)s, som booker første møde.") % {"name": name}
     if case.category in BOOKABLE_CATEGORIES and case.employer_id is not None:
         due_on = first_meeting_due(
             case.first_absence_day, case.fast_track_requested_on, case.rule_set.as_rules()

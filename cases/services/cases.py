@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from cases.models import Assignment, Case, Employer
 from cases.services.deadlines import case_deadlines_refresh
 from cases.services.persons import person_get_or_create
+from cases.services.restriction import consultant_check_allowed, restriction_check
 from cases.services.timeline import case_event_add
 from staff.models import StaffMember, Team
 from staff.selectors import user_municipality_id
@@ -67,6 +68,8 @@ def case_register(
     registered_at: dt.datetime | None = None,
     team: Team | None = None,
     category: int | None = None,
+    restriction: str = "",
+    restricted_staff: AbstractBaseUser | None = None,
 ) -> Case:
     """Register a sick-leave case: find or create the person by CPR number, pick the rule set in force on the
     first day of absence, optionally assign a consultant, write the timeline and store the next deadline.
@@ -74,7 +77,9 @@ def case_register(
     `allow_historical=True` (imports, demo data) lifts only the one-year-back guard; dates in the future and
     a received date before the first day of absence are always refused. `registered_at` dates the timeline
     entry (demo data) and defaults to now. `team` places a case that has no consultant and no registering
-    user (the API's intake); `category` is the benefit office's visitation when it is known at intake."""
+    user (the API's intake); `category` is the benefit office's visitation when it is known at intake.
+    `restriction` marks a restricted case (beskyttet sag) at once, `restricted_staff` the member of staff it
+    concerns (cases/services/restriction.py)."""
     today = today or timezone.localdate()
     case_dates_validate(
         first_absence_day=first_absence_day,
@@ -119,7 +124,14 @@ def case_register(
         ),
         category=category,
         created_by=registered_by,
+        restriction=restriction,
+        restricted_staff=restricted_staff,
     )
+    restriction_check(
+        restriction=restriction, restricted_staff=restricted_staff, municipality_id=case.municipality_id
+    )
+    if consultant is not None:
+        consultant_check_allowed(case=case, consultant=consultant, field="consultant")
     case.full_clean()
     case.save()
     occurred_at = registered_at or timezone.now()
@@ -131,6 +143,14 @@ def case_register(
         % {"source": case.get_source_display(), "rule_set": rule_set.name},
         occurred_at=occurred_at,
     )
+    if restriction:
+        case_event_add(
+            case=case,
+            actor=registered_by,
+            kind="restriction",
+            text=_("Sagen er beskyttet (%(reason)s).") % {"reason": case.get_restriction_display()},
+            occurred_at=occurred_at,
+        )
     if consultant is not None:
         started_on = received_on or (registered_at.date() if registered_at else today)
         Assignment.objects.create(case=case, consultant=consultant, started_on=started_on)

@@ -32,10 +32,10 @@ from cases.models import (
     Visitation,
 )
 from cases.services.deadlines import case_deadlines_refresh
+from cases.services.restriction import consultant_check_allowed
 from cases.services.timeline import case_event_add
 from staff.models import StaffMember
 from staff.roles import Role, has_role
-from staff.selectors import user_municipality_id
 from visitation.models import Category, ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
 
 # The measure type a gradual-return plan agreed at a conversation is recorded as (formats.md §1 code).
@@ -712,13 +712,6 @@ def exception_decide(
     return exception
 
 
-def consultant_check_municipality(*, case: Case, consultant: AbstractBaseUser, field: str) -> None:
-    """The municipality is a hard boundary (issue 16): a case goes only to a consultant of its own
-    municipality — also when another one's id is posted by hand."""
-    if case.municipality_id is not None and user_municipality_id(consultant) != case.municipality_id:
-        raise ValidationError({field: _("Vælg en konsulent i sagens egen kommune.")})
-
-
 # --- Handover ---------------------------------------------------------------------------------------------
 
 
@@ -738,7 +731,7 @@ def case_hand_over(
     _check_date(locked, on, "on")
     if not has_role(to_consultant, Role.CONSULTANT):
         raise ValidationError({"to_consultant": _("Modtageren er ikke fastholdelseskonsulent.")})
-    consultant_check_municipality(case=locked, consultant=to_consultant, field="to_consultant")
+    consultant_check_allowed(case=locked, consultant=to_consultant, field="to_consultant")
     if locked.consultant_id == to_consultant.pk:
         raise ValidationError({"to_consultant": _("Sagen ligger allerede hos denne konsulent.")})
     if not reason.active:

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Assignment, Case
-from cases.services.casework import case_hand_over, consultant_check_municipality
+from cases.services.casework import case_hand_over
 from cases.services.deadlines import case_deadlines_refresh
+from cases.services.restriction import consultant_check_allowed
 from cases.services.timeline import case_event_add
 from visitation.models import HandoverReason
 
@@ -38,7 +39,7 @@ def case_assign_if_unassigned(*, case: Case, consultant: AbstractBaseUser) -> bo
     handover reason). Returns whether the case was assigned now; an assigned case is left as it is."""
     if case.consultant_id is not None:
         return False
-    consultant_check_municipality(case=case, consultant=consultant, field="consultant")
+    consultant_check_allowed(case=case, consultant=consultant, field="consultant")
     staff = getattr(consultant, "staff", None)
     case.consultant = consultant
     case.team = staff.team if staff else None

@@ -2,7 +2,7 @@ import random
 
 from django.core.management.base import BaseCommand
 
-from cases.demo import seed_cases, seed_employers, seed_second_municipality_cases
+from cases.demo import seed_cases, seed_employers, seed_restricted_cases, seed_second_municipality_cases
 from meetings.demo import seed_calendars
 from reporting.demo import seed_municipality_milestones
 from staff.demo import DEMO_PASSWORD, seed_conversion_programme, seed_organisation
@@ -20,6 +20,7 @@ class Command(BaseCommand):
         employers = seed_employers(rng)
         demo_cases = seed_cases(rng) + seed_second_municipality_cases(random.Random(seed))
         self.stdout.write(f"Demo cases created: {demo_cases} (0 when they exist already).")
+        self.stdout.write(f"Restricted demo cases (beskyttet sag): {seed_restricted_cases()}.")
         seed_conversion_programme(random.Random(seed))
         seed_municipality_milestones()
         calendars, meetings = seed_calendars(random.Random(seed))
