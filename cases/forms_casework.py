@@ -313,5 +313,18 @@ class OfferCorrectForm(forms.Form):
     reason = forms.CharField(label=_("Hvorfor rettes tilbuddet?"), max_length=500)
 
 
+class VisitationCorrectForm(forms.Form):
+    category = forms.TypedChoiceField(label=_("Kategori"), coerce=int, choices=Category.choices)
+    decided_on = _date(_("Dato"))
+    reason = forms.CharField(label=_("Hvorfor rettes visitationen?"), max_length=500)
+
+
+class ExceptionCorrectForm(forms.Form):
+    exception_reason = forms.ModelChoiceField(
+        label=_("Årsag"), queryset=ExceptionReason.objects.order_by("label")
+    )
+    reason = forms.CharField(label=_("Hvorfor rettes undtagelsen?"), max_length=500)
+
+
 class AnnulForm(forms.Form):
     reason = forms.CharField(label=_("Hvorfor annulleres registreringen?"), max_length=500)

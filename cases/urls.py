@@ -25,6 +25,16 @@ urlpatterns = [
     path("<uuid:uuid>/indsats/<int:measure_id>/ret/", views_casework.measure_correct, name="measure_correct"),
     path("<uuid:uuid>/tilbud/<int:offer_id>/ret/", views_casework.offer_correct, name="offer_correct"),
     path(
+        "<uuid:uuid>/visitation/<int:visitation_id>/ret/",
+        views_casework.visitation_correct,
+        name="visitation_correct",
+    ),
+    path(
+        "<uuid:uuid>/undtagelse/<int:exception_id>/ret/",
+        views_casework.exception_correct,
+        name="exception_correct",
+    ),
+    path(
         "<uuid:uuid>/samtale/<int:conversation_id>/ret/",
         views_casework.conversation_correct,
         name="conversation_correct",

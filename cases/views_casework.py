@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import forms_casework as forms
 from cases.crypto import sheet_decrypt, sheet_encrypt
-from cases.models import Case, Measure, Offer
+from cases.models import Case, CaseException, Measure, Offer
 from cases.selectors.cases import case_visible_to
 from cases.selectors.casework import case_work_records, exceptions_pending_for
 from cases.services import casework, restriction
@@ -405,13 +405,29 @@ def import_upload(request):
     return render(request, "cases/import.html", {"form": form, "result": result})
 
 
-def _correction_page(request, case: Case, record, *, author_id, form_class, initial, correct, annul, heading):
+def correction_page(
+    request,
+    case: Case,
+    record,
+    *,
+    author_id,
+    form_class,
+    initial,
+    correct,
+    annul,
+    heading,
+    leaders_only=False,
+    back_url=None,
+):
     """Correct a recorded record (or, with the second form, annul it): its author (or the case's consultant)
-    or a leader, with a reason; the old values are kept and the timeline says who, when and what."""
+    or a leader (`leaders_only`: a leader), with a reason; the old values are kept and the timeline says who,
+    when and what. Back to the case page, or `back_url` (the booking page, for a booker's contact attempt)."""
+    is_leader = has_role(request.user, Role.LEADER)
     if case.is_closed or (
-        request.user.pk != (author_id or case.consultant_id) and not has_role(request.user, Role.LEADER)
+        not is_leader and (leaders_only or request.user.pk != (author_id or case.consultant_id))
     ):
         raise PermissionDenied
+    back_url = back_url or reverse("cases:detail", kwargs={"uuid": case.uuid})
     correct_form = form_class(prefix="correct", initial=initial)
     annul_form = forms.AnnulForm(prefix="annul")
     if request.method == "POST":
@@ -434,12 +450,18 @@ def _correction_page(request, case: Case, record, *, author_id, form_class, init
                     case=case,
                 )
                 messages.success(request, _("Annulleret.") if annulling else _("Rettelsen er gemt."))
-                return redirect("cases:detail", uuid=case.uuid)
+                return redirect(back_url)
         if annulling:
             annul_form = form
         else:
             correct_form = form
-    context = {"case": case, "heading": heading, "correct_form": correct_form, "annul_form": annul_form}
+    context = {
+        "case": case,
+        "heading": heading,
+        "correct_form": correct_form,
+        "annul_form": annul_form,
+        "back_url": back_url,
+    }
     return render(request, "cases/record_correct.html", context)
 
 
@@ -447,7 +469,7 @@ def _correction_page(request, case: Case, record, *, author_id, form_class, init
 def conversation_correct(request, uuid, conversation_id):
     case = _get_case_for_user(request, uuid)
     conversation = get_object_or_404(case.conversations, pk=conversation_id)
-    return _correction_page(
+    return correction_page(
         request,
         case,
         conversation,
@@ -469,7 +491,7 @@ def conversation_correct(request, uuid, conversation_id):
 def measure_correct(request, uuid, measure_id):
     case = _get_case_for_user(request, uuid)
     measure = get_object_or_404(Measure.objects.select_related("type"), case=case, pk=measure_id)
-    return _correction_page(
+    return correction_page(
         request,
         case,
         measure,
@@ -487,7 +509,7 @@ def measure_correct(request, uuid, measure_id):
 def offer_correct(request, uuid, offer_id):
     case = _get_case_for_user(request, uuid)
     offer = get_object_or_404(Offer.objects.select_related("type"), case=case, pk=offer_id)
-    return _correction_page(
+    return correction_page(
         request,
         case,
         offer,
@@ -498,4 +520,42 @@ def offer_correct(request, uuid, offer_id):
         annul=partial(casework.offer_annul, offer=offer),
         heading=_("Ret tilbuddet %(type)s fra %(day)s")
         % {"type": offer.type, "day": f"{offer.started_on:%d-%m-%Y}"},
+    )
+
+
+@role_required(Role.CONSULTANT, Role.LEADER)
+def visitation_correct(request, uuid, visitation_id):
+    case = _get_case_for_user(request, uuid)
+    visitation = get_object_or_404(case.visitations, pk=visitation_id)
+    return correction_page(
+        request,
+        case,
+        visitation,
+        author_id=visitation.decided_by_id,
+        form_class=forms.VisitationCorrectForm,
+        initial={"category": visitation.category, "decided_on": visitation.decided_on},
+        correct=partial(casework.visitation_correct, visitation=visitation),
+        annul=partial(casework.visitation_annul, visitation=visitation),
+        heading=_("Ret visitationen %(day)s (%(category)s)")
+        % {"day": f"{visitation.decided_on:%d-%m-%Y}", "category": visitation.get_category_display()},
+    )
+
+
+@role_required(Role.CONSULTANT, Role.LEADER)
+def exception_correct(request, uuid, exception_id):
+    """A pending proposal: its proposer or a leader; a decided exception: a leader."""
+    case = _get_case_for_user(request, uuid)
+    exception = get_object_or_404(case.exceptions.select_related("reason"), pk=exception_id)
+    return correction_page(
+        request,
+        case,
+        exception,
+        author_id=exception.proposed_by_id,
+        leaders_only=exception.status != CaseException.Status.PENDING,
+        form_class=forms.ExceptionCorrectForm,
+        initial={"exception_reason": exception.reason},
+        correct=partial(casework.exception_correct, exception=exception),
+        annul=partial(casework.exception_annul, exception=exception),
+        heading=_("Ret undtagelsen: %(reason)s (%(status)s)")
+        % {"reason": exception.reason, "status": exception.get_status_display().lower()},
     )

@@ -106,6 +106,12 @@ class ContactAttemptForm(forms.Form):
     leader_email = forms.EmailField(label=_("Lederens e-mail"), required=False)
 
 
+class ContactAttemptCorrectForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Resultat"), choices=ContactAttempt.Outcome.choices)
+    channel = forms.ChoiceField(label=_("Kanal"), choices=ContactAttempt.Channel.choices)
+    reason = forms.CharField(label=_("Hvorfor rettes kontaktforsøget?"), max_length=500)
+
+
 class AbsenceForm(forms.ModelForm):
     class Meta:
         model = Absence

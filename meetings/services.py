@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Conversation, Employer
-from cases.services.casework import case_hand_over
+from cases.models import Case, Conversation, Correction, Employer
+from cases.services.casework import case_hand_over, correction_keep, correction_lock
 from cases.services.meetings_link import case_assign_if_unassigned, case_first_meeting_planned_set
 from cases.services.timeline import case_event_add
 from meetings import documents, slots
@@ -116,6 +116,80 @@ def contact_attempt_log(
         % {"channel": attempt.get_channel_display().lower(), "outcome": attempt.get_outcome_display()},
     )
     return attempt
+
+
+def _attempt_text(attempt: ContactAttempt) -> str:
+    return f"{timezone.localtime(attempt.made_at):%d-%m-%Y %H:%M} ({attempt.get_channel_display().lower()})"
+
+
+@transaction.atomic
+def contact_attempt_correct(
+    *, attempt: ContactAttempt, actor: AbstractBaseUser, reason: str, outcome: str, channel: str
+) -> ContactAttempt:
+    """Correct a contact attempt's outcome or channel: the booker who made it, or a leader."""
+    locked, attempt = correction_lock(attempt, actor, reason, author_id=attempt.made_by_id)
+    before = {"outcome": attempt.outcome, "channel": attempt.channel}
+    changed = {field: [before[field], new] for field, new in (("outcome", outcome), ("channel", channel))}
+    changed = {field: values for field, values in changed.items() if values[0] != values[1]}
+    if not changed:
+        raise ValidationError(_("Intet er ændret."))
+    old_text = _attempt_text(attempt)
+    labels = {
+        "outcome": dict(ContactAttempt.Outcome.choices),
+        "channel": dict(ContactAttempt.Channel.choices),
+    }
+    attempt.outcome, attempt.channel = outcome, channel
+    attempt.full_clean()  # an unknown outcome or channel is a field error
+    attempt.save(update_fields=["outcome", "channel"])
+    correction_keep(
+        case=locked,
+        record=attempt,
+        kind=Correction.Kind.CORRECTED,
+        values=changed,
+        reason=reason,
+        actor=actor,
+    )
+    diffs = "; ".join(
+        f"{labels[field][old]} → {labels[field][new]}".lower() for field, (old, new) in changed.items()
+    )
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="correction",
+        text=_("Kontaktforsøget %(attempt)s rettet af %(who)s: %(diffs)s. Begrundelse: %(reason)s")
+        % {
+            "attempt": old_text,
+            "who": actor.get_full_name() or actor.get_username(),
+            "diffs": diffs,
+            "reason": reason.strip(),
+        },
+    )
+    return attempt
+
+
+@transaction.atomic
+def contact_attempt_annul(*, attempt: ContactAttempt, actor: AbstractBaseUser, reason: str) -> None:
+    """Annul a contact attempt logged in error (the wrong case, say): it leaves the booking page's list."""
+    locked, attempt = correction_lock(attempt, actor, reason, author_id=attempt.made_by_id)
+    kept = {
+        "made_at": attempt.made_at.isoformat(),
+        "made_by": attempt.made_by_id,
+        "channel": attempt.channel,
+        "outcome": attempt.outcome,
+        "note": attempt.note,
+    }
+    correction_keep(
+        case=locked, record=attempt, kind=Correction.Kind.ANNULLED, values=kept, reason=reason, actor=actor
+    )
+    text = _attempt_text(attempt)
+    attempt.delete()
+    case_event_add(
+        case=locked,
+        actor=actor,
+        kind="correction",
+        text=_("Kontaktforsøget %(attempt)s annulleret af %(who)s. Begrundelse: %(reason)s")
+        % {"attempt": text, "who": actor.get_full_name() or actor.get_username(), "reason": reason.strip()},
+    )
 
 
 # --- booking ---------------------------------------------------------------------------------------------

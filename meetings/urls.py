@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("sag/<uuid:case_uuid>/", views.case_booking, name="case_booking"),
     path("sag/<uuid:case_uuid>/kontakt/", views.contact_attempt_add, name="contact_attempt_add"),
+    path(
+        "sag/<uuid:case_uuid>/kontakt/<int:attempt_id>/ret/",
+        views.contact_attempt_correct,
+        name="contact_attempt_correct",
+    ),
     path("sag/<uuid:case_uuid>/bekraeft/", views.confirm, name="confirm"),
     path("sag/<uuid:case_uuid>/book/", views.book, name="book"),
     path("moede/<uuid:meeting_uuid>/", views.meeting_detail, name="meeting_detail"),

@@ -1,6 +1,7 @@
 """Thin views: authorise, validate with a form, call one service, redirect."""
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -16,12 +17,14 @@ from django.views.decorators.http import require_POST
 from cases.models import Case
 from cases.selectors.access import case_is_visible_to, cases_visible_to
 from cases.services import meetings_link
+from cases.views_casework import correction_page
 from meetings import documents, selectors, services, slots
 from meetings.forms import (
     AbsenceForm,
     BookingForm,
     CancelForm,
     ConfirmBookingForm,
+    ContactAttemptCorrectForm,
     ContactAttemptForm,
     RescheduleForm,
 )
@@ -106,6 +109,7 @@ def case_booking(request, case_uuid):
         "suggestions": selectors.consultant_suggestions(case=case, now=now) if not case.is_closed else [],
         "booked": Meeting.objects.filter(case=case, status=Meeting.Status.BOOKED).first(),
         "attempts": ContactAttempt.objects.filter(case=case).select_related("made_by"),
+        "is_leader": has_role(request.user, Role.LEADER),
         "attempt_form": ContactAttemptForm(),
         "booking_form": BookingForm(
             initial={"day": timezone.localdate() + dt.timedelta(days=1)}, municipality_id=case.municipality_id
@@ -133,6 +137,26 @@ def contact_attempt_add(request, case_uuid):
             for message in field_errors:
                 messages.error(request, message)
     return redirect("meetings:case_booking", case_uuid=case.uuid)
+
+
+@role_required(*BOOKING_ROLES)
+def contact_attempt_correct(request, case_uuid, attempt_id):
+    """Correct or annul a contact attempt: the booker who logged it, or a leader."""
+    case = _get_case_for_booker(request, case_uuid)
+    attempt = get_object_or_404(case.contact_attempts, pk=attempt_id)
+    return correction_page(
+        request,
+        case,
+        attempt,
+        author_id=attempt.made_by_id,
+        form_class=ContactAttemptCorrectForm,
+        initial={"outcome": attempt.outcome, "channel": attempt.channel},
+        correct=partial(services.contact_attempt_correct, attempt=attempt),
+        annul=partial(services.contact_attempt_annul, attempt=attempt),
+        heading=_("Ret kontaktforsøget %(when)s")
+        % {"when": f"{timezone.localtime(attempt.made_at):%d-%m-%Y %H:%M}"},
+        back_url=reverse("meetings:case_booking", kwargs={"case_uuid": case.uuid}),
+    )
 
 
 def _confirmation(case: Case, form, *, now) -> dict:

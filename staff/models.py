@@ -411,7 +411,9 @@ AUDIT_OBJECT_TYPES = {
     "case": _("sagen"),
     "case_list": _("sagsliste"),
     "case_search": _("søgning efter sager"),
+    "caseexception": _("undtagelse"),  # a correction's record type (the model's name)
     "contact_attempt": _("kontaktforsøg"),
+    "contactattempt": _("kontaktforsøg"),  # a correction's record type (the model's name)
     "conversation": _("opfølgningssamtale"),
     "cpr": _("fuldt CPR-nummer"),
     "denied": _("adgang afvist"),
@@ -426,6 +428,7 @@ AUDIT_OBJECT_TYPES = {
     "report_drilldown": _("sager bag et tal i rapporten"),
     "report_figures": _("rapportens tal"),
     "totp_device": _("to-trinsbekræftelse"),
+    "visitation": _("visitation"),
 }
 
 

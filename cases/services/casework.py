@@ -245,9 +245,10 @@ def conversation_record(
 # --- Corrections of recorded conversations and measures -----------------------------------------------
 
 
-def _correctable(record, actor: AbstractBaseUser, reason: str, *, author_id: int | None):
+def correction_lock(record, actor: AbstractBaseUser, reason: str, *, author_id: int | None):
     """The locked case and record, when the actor may correct it: its author (a measure has none recorded:
-    the case's consultant) or a leader, on an open case (a closed case stays read-only), with a reason."""
+    the case's consultant) or a leader, on an open case (a closed case stays read-only), with a reason.
+    Shared with the meetings app (contact attempts)."""
     locked = _lock(record.case)
     if actor.pk != (author_id or locked.consultant_id) and not has_role(actor, Role.LEADER):
         raise PermissionDenied
@@ -256,7 +257,7 @@ def _correctable(record, actor: AbstractBaseUser, reason: str, *, author_id: int
     return locked, type(record).objects.select_for_update().get(pk=record.pk)
 
 
-def _correction_keep(*, case: Case, record, kind: str, values: dict, reason: str, actor) -> None:
+def correction_keep(*, case: Case, record, kind: str, values: dict, reason: str, actor) -> None:
     Correction.objects.create(
         case=case,
         record_type=type(record)._meta.model_name,
@@ -269,7 +270,7 @@ def _correction_keep(*, case: Case, record, kind: str, values: dict, reason: str
     )
 
 
-def _actor_name(actor: AbstractBaseUser) -> str:
+def actor_name(actor: AbstractBaseUser) -> str:
     return actor.get_full_name() or actor.get_username()
 
 
@@ -295,7 +296,7 @@ def conversation_correct(
     """Correct a conversation's date, place or participants (what the figures count), keeping the old values
     (Correction) and saying so in the timeline. The same rules as recording it; deadlines and figures use the
     corrected values from now on."""
-    locked, conversation = _correctable(conversation, actor, reason, author_id=conversation.recorded_by_id)
+    locked, conversation = correction_lock(conversation, actor, reason, author_id=conversation.recorded_by_id)
     _check_date(locked, held_on, "held_on")
     if place not in Conversation.Place.values:
         raise ValidationError({"place": _("Vælg et sted.")})
@@ -320,7 +321,7 @@ def conversation_correct(
     )
     conversation.full_clean()
     conversation.save(update_fields=["held_on", "place", "participants", "employer_took_part"])
-    _correction_keep(
+    correction_keep(
         case=locked,
         record=conversation,
         kind=Correction.Kind.CORRECTED,
@@ -346,7 +347,7 @@ def conversation_correct(
         text=_("Samtalen %(day)s rettet af %(who)s den %(today)s: %(diffs)s. Begrundelse: %(reason)s")
         % {
             "day": _date(old_day),
-            "who": _actor_name(actor),
+            "who": actor_name(actor),
             "today": _date(timezone.localdate()),
             "diffs": diffs,
             "reason": reason.strip(),
@@ -360,7 +361,7 @@ def conversation_correct(
 def conversation_annul(*, conversation: Conversation, actor: AbstractBaseUser, reason: str) -> None:
     """Annul a conversation recorded in error: it is removed, so it counts in no deadline or figure, and all
     its values are kept in a Correction; the timeline says who, when and why."""
-    locked, conversation = _correctable(conversation, actor, reason, author_id=conversation.recorded_by_id)
+    locked, conversation = correction_lock(conversation, actor, reason, author_id=conversation.recorded_by_id)
     kept = {
         "held_on": str(conversation.held_on),
         "place": conversation.place,
@@ -371,7 +372,7 @@ def conversation_annul(*, conversation: Conversation, actor: AbstractBaseUser, r
         "minutes": conversation.minutes,
         "recorded_by": conversation.recorded_by_id,
     }
-    _correction_keep(
+    correction_keep(
         case=locked,
         record=conversation,
         kind=Correction.Kind.ANNULLED,
@@ -388,7 +389,7 @@ def conversation_annul(*, conversation: Conversation, actor: AbstractBaseUser, r
         % {
             "day": _date(conversation.held_on),
             "place": _place_label(conversation.place).lower(),
-            "who": _actor_name(actor),
+            "who": actor_name(actor),
             "today": _date(timezone.localdate()),
             "reason": reason.strip(),
         },
@@ -399,7 +400,7 @@ def conversation_annul(*, conversation: Conversation, actor: AbstractBaseUser, r
 def _period_record_correct(*, record, actor, reason, type, started_on, ended_on, text: str):
     """Correct the type, start or end of a measure or an offer (what the figures count), keeping the old
     values; the same rules as registering it. `text` is the timeline's sentence (with %(record)s …)."""
-    locked, record = _correctable(record, actor, reason, author_id=None)
+    locked, record = correction_lock(record, actor, reason, author_id=None)
     _check_date(locked, started_on, "started_on", allow_future=True)
     _check_date(locked, ended_on, "ended_on", allow_future=True)
     _check_period(started_on, ended_on)
@@ -414,7 +415,7 @@ def _period_record_correct(*, record, actor, reason, type, started_on, ended_on,
     record.type, record.started_on, record.ended_on = type, started_on, ended_on
     record.full_clean()
     record.save(update_fields=["type", "started_on", "ended_on"])
-    _correction_keep(
+    correction_keep(
         case=locked,
         record=record,
         kind=Correction.Kind.CORRECTED,
@@ -430,7 +431,7 @@ def _period_record_correct(*, record, actor, reason, type, started_on, ended_on,
         return _date(value) if isinstance(value, dt.date) else str(value or "–")
 
     diffs = "; ".join(f"{words[f]} {shown(old)} → {shown(new)}" for f, (old, new) in changed.items())
-    context = {"record": old_text, "who": _actor_name(actor), "today": _date(timezone.localdate())}
+    context = {"record": old_text, "who": actor_name(actor), "today": _date(timezone.localdate())}
     context.update(diffs=diffs, reason=reason.strip())
     case_event_add(case=locked, actor=actor, kind="correction", text=text % context)
     _done(locked, record.case)
@@ -440,13 +441,13 @@ def _period_record_correct(*, record, actor, reason, type, started_on, ended_on,
 def _period_record_annul(*, record, actor, reason, kept: dict, text: str) -> None:
     """Annul a measure or offer registered in error: removed, so it counts nowhere; `kept` holds its
     values."""
-    locked, record = _correctable(record, actor, reason, author_id=None)
-    _correction_keep(
+    locked, record = correction_lock(record, actor, reason, author_id=None)
+    correction_keep(
         case=locked, record=record, kind=Correction.Kind.ANNULLED, values=kept, reason=reason, actor=actor
     )
     event = text % {
         "record": _("%(type)s fra %(day)s") % {"type": record.type, "day": _date(record.started_on)},
-        "who": _actor_name(actor),
+        "who": actor_name(actor),
         "today": _date(timezone.localdate()),
         "reason": reason.strip(),
     }
@@ -536,6 +537,183 @@ def offer_annul(*, offer: Offer, actor: AbstractBaseUser, reason: str) -> None:
         kept=kept,
         text=_("Tilbuddet %(record)s annulleret af %(who)s den %(today)s. Begrundelse: %(reason)s"),
     )
+
+
+def _changes(before: dict, after: dict) -> dict:
+    changed = {field: (before[field], after[field]) for field in before if before[field] != after[field]}
+    if not changed:
+        raise ValidationError(_("Intet er ændret."))
+    return changed
+
+
+def _correction_event(locked: Case, actor, text: str, **context) -> None:
+    context.update(who=actor_name(actor), today=_date(timezone.localdate()))
+    case_event_add(case=locked, actor=actor, kind="correction", text=text % context)
+
+
+def _category_follows_visitations(case: Case) -> None:
+    """The case's category is its latest visitation's (none left: not visited)."""
+    latest = case.visitations.order_by("-decided_on", "-id").first()
+    case.category = latest.category if latest else None
+    case.full_clean()
+    case.save(update_fields=["category"])
+
+
+@transaction.atomic
+def visitation_correct(
+    *, visitation: Visitation, actor: AbstractBaseUser, reason: str, category: int, decided_on: dt.date
+) -> Visitation:
+    """Correct a visitation's category or date (its author or a leader); the case's category follows its
+    latest visitation, and the deadlines with it."""
+    locked, visitation = correction_lock(visitation, actor, reason, author_id=visitation.decided_by_id)
+    _check_date(locked, decided_on, "decided_on")
+    if category == Category.THREE and not locked.rule_set.category_3_exists:
+        raise ValidationError(
+            {"category": _("Kategori 3 findes ikke i regelsættet %(rules)s.") % {"rules": locked.rule_set}}
+        )
+    changed = _changes(
+        {"category": visitation.category, "decided_on": visitation.decided_on},
+        {"category": category, "decided_on": decided_on},
+    )
+    if locked.visitations.filter(category=category, decided_on=decided_on).exclude(pk=visitation.pk).exists():
+        raise ValidationError(_("Denne visitation er allerede registreret."))
+    old_day = visitation.decided_on
+    visitation.category, visitation.decided_on = category, decided_on
+    visitation.full_clean()
+    visitation.save(update_fields=["category", "decided_on"])
+    values = {field: [str(old), str(new)] for field, (old, new) in changed.items()}
+    correction_keep(
+        case=locked,
+        record=visitation,
+        kind=Correction.Kind.CORRECTED,
+        values=values,
+        reason=reason,
+        actor=actor,
+    )
+    _category_follows_visitations(locked)
+    words = {"category": (_("kategori"), str), "decided_on": (_("dato"), _date)}
+    diffs = "; ".join(
+        f"{words[field][0]} {words[field][1](old)} → {words[field][1](new)}"
+        for field, (old, new) in changed.items()
+    )
+    _correction_event(
+        locked,
+        actor,
+        _("Visitationen %(day)s rettet af %(who)s den %(today)s: %(diffs)s. Begrundelse: %(reason)s"),
+        day=_date(old_day),
+        diffs=diffs,
+        reason=reason.strip(),
+    )
+    _done(locked, visitation.case)
+    return visitation
+
+
+@transaction.atomic
+def visitation_annul(*, visitation: Visitation, actor: AbstractBaseUser, reason: str) -> None:
+    """Annul a visitation recorded in error; the case's category falls back to the one before it."""
+    locked, visitation = correction_lock(visitation, actor, reason, author_id=visitation.decided_by_id)
+    kept = {
+        "category": visitation.category,
+        "decided_on": str(visitation.decided_on),
+        "rationale": visitation.rationale,
+        "decided_by": visitation.decided_by_id,
+    }
+    correction_keep(
+        case=locked, record=visitation, kind=Correction.Kind.ANNULLED, values=kept, reason=reason, actor=actor
+    )
+    visitation.delete()
+    _category_follows_visitations(locked)
+    _correction_event(
+        locked,
+        actor,
+        _(
+            "Visitationen til kategori %(category)s den %(day)s annulleret af %(who)s den %(today)s. "
+            "Begrundelse: %(reason)s"
+        ),
+        category=visitation.category,
+        day=_date(visitation.decided_on),
+        reason=reason.strip(),
+    )
+    _done(locked, visitation.case)
+
+
+def _exception_correctable(exception: CaseException, actor: AbstractBaseUser, reason: str):
+    """A pending proposal: its proposer or a leader; a decided one: a leader only (it changes what was
+    decided)."""
+    if exception.status != CaseException.Status.PENDING and not has_role(actor, Role.LEADER):
+        raise PermissionDenied
+    return correction_lock(exception, actor, reason, author_id=exception.proposed_by_id)
+
+
+@transaction.atomic
+def exception_correct(
+    *, exception: CaseException, actor: AbstractBaseUser, reason: str, exception_reason: ExceptionReason
+) -> CaseException:
+    """Correct the ground of an exception proposal (or of a decided exception, by a leader)."""
+    locked, exception = _exception_correctable(exception, actor, reason)
+    changed = _changes({"reason": exception.reason}, {"reason": exception_reason})
+    if exception_reason != exception.reason and not exception_reason.active:
+        raise ValidationError({"exception_reason": _("Denne årsag bruges ikke længere.")})
+    if (
+        exception.status == CaseException.Status.APPROVED
+        and locked.exceptions.filter(status=CaseException.Status.APPROVED, reason=exception_reason)
+        .exclude(pk=exception.pk)
+        .exists()
+    ):
+        raise ValidationError({"exception_reason": _("En undtagelse med denne årsag er allerede godkendt.")})
+    exception.reason = exception_reason
+    exception.full_clean()
+    exception.save(update_fields=["reason"])
+    old, new = changed["reason"]
+    correction_keep(
+        case=locked,
+        record=exception,
+        kind=Correction.Kind.CORRECTED,
+        values={"reason": [old.code, new.code]},
+        reason=reason,
+        actor=actor,
+    )
+    _correction_event(
+        locked,
+        actor,
+        _("Undtagelsen rettet af %(who)s den %(today)s: årsag %(old)s → %(new)s. Begrundelse: %(reason)s"),
+        old=old,
+        new=new,
+        reason=reason.strip(),
+    )
+    _done(locked, exception.case)
+    return exception
+
+
+@transaction.atomic
+def exception_annul(*, exception: CaseException, actor: AbstractBaseUser, reason: str) -> None:
+    """Withdraw a proposal, or annul a decided exception recorded in error (a leader): it counts nowhere."""
+    locked, exception = _exception_correctable(exception, actor, reason)
+    kept = {
+        "reason": exception.reason.code,
+        "note": exception.note,
+        "status": exception.status,
+        "proposed_by": exception.proposed_by_id,
+        "proposed_at": exception.proposed_at.isoformat(),
+        "decided_by": exception.decided_by_id,
+        "decision_note": exception.decision_note,
+    }
+    correction_keep(
+        case=locked, record=exception, kind=Correction.Kind.ANNULLED, values=kept, reason=reason, actor=actor
+    )
+    exception.delete()
+    _correction_event(
+        locked,
+        actor,
+        _(
+            "Undtagelsen (%(ground)s, %(status)s) annulleret af %(who)s den %(today)s. "
+            "Begrundelse: %(reason)s"
+        ),
+        ground=exception.reason,
+        status=exception.get_status_display().lower(),
+        reason=reason.strip(),
+    )
+    _done(locked, exception.case)
 
 
 @transaction.atomic

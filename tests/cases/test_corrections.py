@@ -10,12 +10,25 @@ from django.urls import reverse
 
 from cases.models import Conversation, Correction
 from cases.selectors.deadlines import case_deadlines
-from cases.services.casework import case_close, conversation_annul, conversation_correct, conversation_record
+from cases.services.casework import (
+    case_close,
+    conversation_annul,
+    conversation_correct,
+    conversation_record,
+    exception_annul,
+    exception_decide,
+    exception_propose,
+    visitation_annul,
+    visitation_correct,
+    visitation_set,
+)
+from meetings.models import ContactAttempt
+from meetings.services import contact_attempt_log
 from reporting import figures
 from reporting.selectors import report_cases
 from tests.cases.factories import AssignedCaseFactory
 from visitation.deadlines import FIRST_FOLLOW_UP
-from visitation.models import ClosingReason
+from visitation.models import ClosingReason, ExceptionReason
 
 P = Conversation.Participant
 ALL_THREE = [P.CITIZEN, P.NEAREST_LEADER, P.CONSULTANT]
@@ -232,3 +245,106 @@ def test_an_offer_is_corrected_and_annulled_without_its_scores_in_the_timeline(c
     texts = list(case.events.filter(kind="correction").values_list("text", flat=True))
     assert len(texts) == 2 and "Tilbuddet Mindfulness fra" in texts[0] and "annulleret" in texts[1]
     assert Correction.objects.get(kind=Correction.Kind.ANNULLED).values["score_start"] == 3
+
+
+# --- visitations, exception proposals and contact attempts -------------------------------------------------
+
+
+def test_a_visitation_is_corrected_and_annulled_and_the_category_follows(client, case, consultant, leader):
+    first = visitation_set(case=case, actor=consultant, category=1, decided_on=case.first_absence_day)
+    second = visitation_set(
+        case=case, actor=consultant, category=2, decided_on=case.first_absence_day + dt.timedelta(days=3)
+    )
+    case.refresh_from_db()
+    assert case.category == 2
+    client.force_login(consultant)
+    url = reverse("cases:visitation_correct", args=[case.uuid, second.pk])
+    assert "Ret eller annullér" in client.get(reverse("cases:detail", args=[case.uuid])).content.decode()
+    form = {"correct-decided_on": second.decided_on.isoformat(), "correct-reason": "Fejl"}
+    refused = client.post(url, {**form, "correct-category": 3})  # not in the 2025 rule set: the form's error
+    assert "Kategori 3 findes ikke i regelsættet 2025." in refused.content.decode()
+    response = client.post(url, {**form, "correct-category": 1})
+    assert response.status_code == 302, response.context["correct_form"].errors
+    case.refresh_from_db()
+    assert case.category == 1
+    assert Correction.objects.get(record_type="visitation").values == {"category": ["2", "1"]}
+    assert case.events.filter(kind="correction", text__contains="kategori 2 → 1").exists()
+    # Annulled: the case falls back to the visitation before it; a visitation not one's own only for leaders.
+    visitation_annul(visitation=second, actor=leader, reason="Registreret på forkert sag")
+    case.refresh_from_db()
+    assert case.category == 1 and list(case.visitations.all()) == [first]
+    visitation_annul(visitation=first, actor=consultant, reason="Forkert sag")
+    case.refresh_from_db()
+    assert case.category is None
+
+
+def test_a_visitation_correction_gets_the_forms_errors(case, consultant, other_consultant):
+    visitation = visitation_set(case=case, actor=consultant, category=2, decided_on=case.first_absence_day)
+    with pytest.raises(ValidationError) as error:
+        visitation_correct(
+            visitation=visitation,
+            actor=consultant,
+            reason="x",
+            category=2,
+            decided_on=case.first_absence_day - dt.timedelta(days=1),
+        )
+    assert "decided_on" in error.value.message_dict
+    with pytest.raises(PermissionDenied):
+        visitation_correct(
+            visitation=visitation,
+            actor=other_consultant,
+            reason="x",
+            category=1,
+            decided_on=visitation.decided_on,
+        )
+    visitation.refresh_from_db()
+    assert visitation.category == 2 and not Correction.objects.exists()
+
+
+def test_an_exception_proposal_is_corrected_by_its_proposer_a_decided_one_only_by_a_leader(
+    client, case, consultant, leader
+):
+    reasons = list(ExceptionReason.objects.filter(active=True)[:2])
+    proposal = exception_propose(case=case, actor=consultant, reason=reasons[0])
+    client.force_login(consultant)
+    url = reverse("cases:exception_correct", args=[case.uuid, proposal.pk])
+    response = client.post(
+        url, {"correct-exception_reason": reasons[1].pk, "correct-reason": "Forkert årsag valgt"}
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.reason == reasons[1]
+    exception_decide(exception=proposal, actor=leader, approve=True)
+    # Decided: the proposer can no longer change it; a leader can annul it, and it counts nowhere.
+    assert client.get(url).status_code == 403
+    with pytest.raises(PermissionDenied):
+        exception_annul(exception=proposal, actor=consultant, reason="fortryder")
+    exception_annul(exception=proposal, actor=leader, reason="Godkendt på forkert sag")
+    assert not case.exceptions.exists()
+    kept = Correction.objects.get(kind=Correction.Kind.ANNULLED)
+    assert kept.values["status"] == "approved" and kept.values["reason"] == reasons[1].code
+
+
+def test_a_contact_attempt_is_corrected_by_its_booker_and_annulled(client, booker, consultant):
+    case = AssignedCaseFactory(consultant=consultant, category=2)
+    attempt = contact_attempt_log(case=case, made_by=booker, outcome=ContactAttempt.Outcome.NO_ANSWER)
+    client.force_login(booker)
+    booking = reverse("meetings:case_booking", args=[case.uuid])
+    assert "Ret eller annullér" in client.get(booking).content.decode()
+    url = reverse("meetings:contact_attempt_correct", args=[case.uuid, attempt.pk])
+    bad = client.post(url, {"correct-outcome": "nonsense", "correct-channel": "phone", "correct-reason": "x"})
+    assert bad.status_code == 200 and "correct-outcome" in bad.content.decode()
+    response = client.post(
+        url,
+        {"correct-outcome": "plan_agreed", "correct-channel": "email", "correct-reason": "Det var en mail"},
+    )
+    assert response.status_code == 302 and response.url == booking
+    attempt.refresh_from_db()
+    assert (attempt.outcome, attempt.channel) == ("plan_agreed", "email")
+    assert Correction.objects.get().values == {
+        "outcome": ["no_answer", "plan_agreed"],
+        "channel": ["phone", "email"],
+    }
+    response = client.post(url, {"annul-reason": "Forkert sag"})
+    assert response.status_code == 302 and not case.contact_attempts.exists()
+    assert case.events.filter(kind="correction", text__contains="annulleret").exists()

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cases.models import Alert, Case, CaseException, Conversation, Measure, Offer
+from cases.models import Alert, Case, CaseException, Conversation, Measure, Offer, Visitation
 from meetings.models import ContactAttempt, Meeting
 from meetings.services import calendar_feed_token_renew, calendar_set_working_hours, meeting_book
 from staff.models import AuditEntry, CompetencePlanItem, StaffQualification
@@ -66,12 +66,15 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "cases:conversation_correct": ("get", CASEWORK),  # its author (the consultant) and a leader
     "cases:measure_correct": ("get", CASEWORK),  # the case's consultant and a leader
     "cases:offer_correct": ("get", CASEWORK),
+    "cases:visitation_correct": ("get", CASEWORK),  # its author (the consultant) and a leader
+    "cases:exception_correct": ("get", CASEWORK),  # a pending proposal: its proposer and a leader
     "cases:reopen": ("post", {"leader"}),
     "cases:leaver_hand_over": ("get", {"administrator"}),  # a leaver's cases to colleagues (admin action)
     # meetings: booking is for bookers and leaders; a meeting is also its consultant's
     "meetings:queue": ("get", BOOKING),
     "meetings:case_booking": ("get", BOOKING),
     "meetings:contact_attempt_add": ("post", BOOKING),
+    "meetings:contact_attempt_correct": ("get", BOOKING),  # the booker who logged it and a leader
     "meetings:confirm": ("get", BOOKING),
     "meetings:book": ("post", BOOKING),
     "meetings:meeting_detail": ("get", BOOKING | {"consultant"}),
@@ -207,6 +210,12 @@ def world(
             case=case, consultant=consultant, starts_at=at(next_weekday(1), 10), booked_by=booker
         )
     feed_token = calendar_feed_token_renew(consultant=consultant)
+    visitation = Visitation.objects.create(
+        case=case, category=2, decided_on=case.first_absence_day, decided_by=consultant
+    )
+    attempt = ContactAttempt.objects.create(
+        case=case, employer=case.employer, made_by=booker, outcome=ContactAttempt.Outcome.NO_ANSWER
+    )
     users = {
         "consultant": consultant,
         "other_consultant": other_consultant,
@@ -225,6 +234,8 @@ def world(
         "meeting": meeting,
         "feed_token": feed_token,
         "conversation": conversation,
+        "visitation": visitation,
+        "attempt": attempt,
     }
 
 
@@ -244,6 +255,8 @@ def sample_kwargs(pattern: URLPattern, world) -> dict:
         "user_id": world["users"]["consultant"].pk,
         "case_id": world["case"].uuid,
         "conversation_id": world["conversation"].pk,
+        "visitation_id": world["visitation"].pk,
+        "attempt_id": world["attempt"].pk,
     }
     names = list(pattern.pattern.converters)
     unknown = [name for name in names if name not in values]
