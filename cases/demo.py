@@ -539,7 +539,8 @@ def seed_restricted_cases() -> int:
     """Two of Herning's open demo cases restricted (beskyttet sag), so that a new user sees who may open them:
     konsulent1's oldest open case concerns a consultant of the other team (ledig1), konsulent2's is of someone
     close to staff, with konsulent3 as deputy. Their teammates and the bookers no longer see them; the leaders
-    do. Idempotent. Returns the number of restricted demo cases."""
+    do. konsulent3's oldest open case is of a citizen with name and address protection. Idempotent. Returns
+    the number of restricted demo cases."""
     from django.contrib.auth import get_user_model
 
     from cases.models import Case, Restriction
@@ -567,6 +568,14 @@ def seed_restricted_cases() -> int:
                 restriction=restriction,
                 restricted_staff=staff,
                 deputies=deputies,
+            )
+    protected = Case.objects.filter(consultant=users["konsulent3"], status=Case.Status.OPEN).order_by(
+        "first_absence_day", "pk"
+    )[:1]
+    for case in protected:
+        if not case.person.address_protected:
+            case_restriction_set(
+                case=case, actor=users["leder1"], restriction=case.restriction, address_protected=True
             )
     return (
         Case.objects.exclude(restriction="")

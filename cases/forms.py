@@ -105,6 +105,13 @@ class CaseRegisterForm(forms.Form):
             "hverken de eller deres team får sagen."
         ),
     )
+    address_protected = forms.BooleanField(
+        label=_("Borgeren har navne- og adressebeskyttelse"),
+        required=False,
+        help_text=_(
+            "Adressen på et mødested uden for arbejdspladsen og jobcenteret vises kun for konsulenten."
+        ),
+    )
     confirm_duplicate = forms.BooleanField(
         label=_("Opret alligevel: det er ikke en dublet"),
         required=False,

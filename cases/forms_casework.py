@@ -249,6 +249,13 @@ class RestrictionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Konsulenter, der ud over den ansvarlige konsulent kan åbne sagen, fx ved fravær."),
     )
+    address_protected = forms.BooleanField(
+        label=_("Borgeren har navne- og adressebeskyttelse"),
+        required=False,
+        help_text=_(
+            "Adressen på et mødested uden for arbejdspladsen og jobcenteret vises kun for konsulenten."
+        ),
+    )
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -264,6 +271,7 @@ class RestrictionForm(forms.Form):
             restriction=case.restriction,
             restricted_staff=case.restricted_staff_id,
             deputies=list(case.deputies.values_list("pk", flat=True)) if case.pk else [],
+            address_protected=case.person.address_protected,
         )
 
 

@@ -76,6 +76,10 @@ class Person(models.Model):
     )
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Navne- og adressebeskyttelse (issue 16): an address typed for a meeting away from the workplace or the
+    # job centre (at home, say) is shown only to the consultant who holds it; letters, invitations, bookers'
+    # pages and exports say "adresse beskyttet" (meetings.documents.meeting_place_text).
+    address_protected = models.BooleanField(_("navne- og adressebeskyttelse"), default=False)
 
     class Meta:
         verbose_name = _("borger")

@@ -98,6 +98,7 @@ def register(request):
                     registered_by=request.user,
                     restriction=data["restriction"],
                     restricted_staff=data["restricted_staff"],
+                    address_protected=data["address_protected"],
                 )
                 audit_record(request=request, action=AuditEntry.Action.CREATE, object_type="case", case=case)
         except ValidationError as error:

@@ -69,7 +69,7 @@ ACTIONS = [
            gettext_lazy("Gem afgørelse")),
     Action("standby", gettext_lazy("Standby (alvorlig sygdom)"), forms.StandbyForm,
            gettext_lazy("Gem standby"), needs_case=True),
-    Action("restriction", gettext_lazy("Beskyttet sag"), forms.RestrictionForm, gettext_lazy("Gem"),
+    Action("restriction", gettext_lazy("Beskyttelse"), forms.RestrictionForm, gettext_lazy("Gem"),
            leader_only=True, needs_case=True),
     Action("close", gettext_lazy("Afslut sagen"), forms.CloseForm, gettext_lazy("Afslut sagen")),
 ]  # fmt: skip
@@ -118,7 +118,7 @@ def _run(slug: str, *, case: Case, actor, data: dict) -> str:
         return _("Standby er registreret.")
     if slug == "restriction":
         restriction.case_restriction_set(case=case, actor=actor, **data)
-        return _("Sagen er beskyttet.") if data["restriction"] else _("Sagen er ikke længere beskyttet.")
+        return _("Beskyttelsen er gemt.")
     if slug == "close":
         casework.case_close(case=case, actor=actor, **data)
         return _("Sagen er afsluttet.")

@@ -37,7 +37,18 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", errors="replace").decode("latin-1")
 
 
-def meeting_place_text(meeting: Meeting) -> str:
+PROTECTED_ADDRESS = "adresse beskyttet"
+# Places whose address is not the citizen's: shown even when the citizen's address is protected.
+PUBLIC_PLACES = (Conversation.Place.WORKPLACE, Conversation.Place.JOB_CENTRE)
+
+
+def meeting_place_text(meeting: Meeting, *, protected_address_shown: bool = False) -> str:
+    """Where the meeting is, for the letter, the invitation, the e-mail and the meeting page. A citizen with
+    name and address protection: an address typed for any other place (their home, say) reads "adresse
+    beskyttet", except for the consultant who holds the meeting (`protected_address_shown`)."""
+    person = meeting.case.person
+    if person.address_protected and meeting.place not in PUBLIC_PLACES and not protected_address_shown:
+        return f"{meeting.get_place_display()} ({PROTECTED_ADDRESS})"
     if meeting.place == Conversation.Place.WORKPLACE and meeting.case.employer_id:
         employer = meeting.case.employer
         return ", ".join(
@@ -100,6 +111,8 @@ def invitation_letter_pdf(meeting: Meeting) -> bytes:
     pdf.ln(4)
     pdf.set_font("Helvetica", size=11)
     pdf.cell(0, 6, _latin1(case.person.name or "Til borgeren"), new_x="LMARGIN", new_y="NEXT")
+    if case.person.address_protected:  # sent by Digital Post only; the letter names no address
+        pdf.cell(0, 6, _latin1(PROTECTED_ADDRESS.capitalize()), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     pdf.set_font("Helvetica", style="B", size=14)
     pdf.multi_cell(0, 7, _latin1("Indkaldelse til opfølgningssamtale på din arbejdsplads"))

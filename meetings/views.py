@@ -247,7 +247,9 @@ def meeting_detail(request, meeting_uuid):
     local = timezone.localtime(meeting.starts_at)
     context = {
         "meeting": meeting,
-        "place_text": documents.meeting_place_text(meeting),
+        "place_text": documents.meeting_place_text(
+            meeting, protected_address_shown=meeting.consultant_id == request.user.pk
+        ),
         "can_book": has_role(request.user, *BOOKING_ROLES),
         "cancel_form": CancelForm(),
         "reschedule_form": RescheduleForm(initial={"day": local.date(), "time": local.time()}),

@@ -9,7 +9,11 @@ from django.utils.translation import gettext as _
 from cases.models import Assignment, Case, Employer
 from cases.services.deadlines import case_deadlines_refresh
 from cases.services.persons import person_get_or_create
-from cases.services.restriction import consultant_check_allowed, restriction_check
+from cases.services.restriction import (
+    consultant_check_allowed,
+    person_address_protection_set,
+    restriction_check,
+)
 from cases.services.timeline import case_event_add
 from staff.models import StaffMember, Team
 from staff.selectors import user_municipality_id
@@ -70,6 +74,7 @@ def case_register(
     category: int | None = None,
     restriction: str = "",
     restricted_staff: AbstractBaseUser | None = None,
+    address_protected: bool = False,
 ) -> Case:
     """Register a sick-leave case: find or create the person by CPR number, pick the rule set in force on the
     first day of absence, optionally assign a consultant, write the timeline and store the next deadline.
@@ -79,7 +84,8 @@ def case_register(
     entry (demo data) and defaults to now. `team` places a case that has no consultant and no registering
     user (the API's intake); `category` is the benefit office's visitation when it is known at intake.
     `restriction` marks a restricted case (beskyttet sag) at once, `restricted_staff` the member of staff it
-    concerns (cases/services/restriction.py)."""
+    concerns (cases/services/restriction.py); `address_protected` records the citizen's name and address
+    protection (never lifted here)."""
     today = today or timezone.localdate()
     case_dates_validate(
         first_absence_day=first_absence_day,
@@ -162,5 +168,7 @@ def case_register(
             % {"consultant": consultant.get_full_name() or consultant.get_username()},
             occurred_at=occurred_at,
         )
+    if address_protected and not person.address_protected:
+        person_address_protection_set(person=person, protected=True, actor=registered_by, case=case)
     case_deadlines_refresh(case=case)
     return case

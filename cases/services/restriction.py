@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Restriction
+from cases.models import Case, Person, Restriction
 from cases.services.timeline import case_event_add
 from staff.models import StaffMember
 from staff.roles import Role, has_role
@@ -63,10 +63,12 @@ def case_restriction_set(
     restriction: str,
     restricted_staff: AbstractBaseUser | None = None,
     deputies: Sequence[AbstractBaseUser] = (),
+    address_protected: bool | None = None,
 ) -> Case:
     """A leader marks the case restricted (with the reason, the member of staff it concerns and the deputies
     who may open it besides its consultant and the department's leaders), changes it, or lifts it
-    (restriction ""). The timeline says so without naming the member of staff."""
+    (restriction ""). The timeline says so without naming the member of staff. `address_protected` (when
+    given) records the citizen's name and address protection (on the person: all their cases)."""
     if not has_role(actor, Role.LEADER):
         raise PermissionDenied
     locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -74,6 +76,11 @@ def case_restriction_set(
         restricted_staff, deputies = None, ()
     restriction_check(
         restriction=restriction, restricted_staff=restricted_staff, municipality_id=locked.municipality_id
+    )
+    before = (
+        locked.restriction,
+        locked.restricted_staff_id,
+        set(locked.deputies.values_list("pk", flat=True)),
     )
     locked.restriction = restriction
     locked.restricted_staff = restricted_staff
@@ -91,6 +98,29 @@ def case_restriction_set(
         ) % {"reason": Restriction(restriction).label, "count": len(deputies)}
     else:
         text = _("Beskyttelsen af sagen er ophævet.")
-    case_event_add(case=locked, actor=actor, kind="restriction", text=text)
+    if before != (restriction, getattr(restricted_staff, "pk", None), {deputy.pk for deputy in deputies}):
+        case_event_add(case=locked, actor=actor, kind="restriction", text=text)
+    if address_protected is not None and address_protected != locked.person.address_protected:
+        person_address_protection_set(
+            person=locked.person, protected=address_protected, actor=actor, case=locked
+        )
     case.refresh_from_db()
     return case
+
+
+def person_address_protection_set(
+    *, person: Person, protected: bool, actor: AbstractBaseUser | None, case: Case
+):
+    """Record that the citizen has (or no longer has) name and address protection (navne- og
+    adressebeskyttelse); the case's timeline says so."""
+    person.address_protected = protected
+    person.save(update_fields=["address_protected"])
+    text = (
+        _(
+            "Borgeren har navne- og adressebeskyttelse: adressen vises ikke i breve, invitationer "
+            "eller for bookere."
+        )
+        if protected
+        else _("Borgerens navne- og adressebeskyttelse er ophævet.")
+    )
+    case_event_add(case=case, actor=actor, kind="restriction", text=text)

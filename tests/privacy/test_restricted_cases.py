@@ -14,12 +14,14 @@ from cases.models import Case, Conversation, Restriction
 from cases.selectors.access import can_see_health, cases_visible_to
 from cases.services.casework import case_hand_over
 from cases.services.restriction import case_restriction_set
+from meetings import documents
 from meetings.services import calendar_set_working_hours, meeting_book
 from reporting.selectors import report_cases
 from staff.models import AuditEntry
 from staff.roles import Role
 from tests.factories import StaffMemberFactory
 from tests.meetings.factories import NINE_TO_FOUR, CaseFactory, at, consultant_with_calendar, next_weekday
+from tests.meetings.test_documents import pdf_text
 from visitation.models import HandoverReason
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +190,36 @@ def test_the_team_calendar_shows_its_meetings_as_busy_only(restricted, consultan
         body = client.get(url).content.decode()
         assert (restricted.employer.name in body) is shows_employer, user
         assert ("Optaget (beskyttet sag)" in body) is not shows_employer, user
+
+
+# --- name and address protection ---------------------------------------------------------------------------
+
+
+def test_a_protected_address_appears_only_for_the_consultant_who_holds_the_meeting(
+    client, team, booker, leader
+):
+    """A home visit for a citizen with navne- og adressebeskyttelse: the letter, the employer's invitation
+    (e-mail and .ics) and the booker's page say "adresse beskyttet"; the consultant sees where to go."""
+    consultant = consultant_with_calendar("karen", team=team)  # qualified for first meetings
+    case = CaseFactory(
+        consultant=consultant, team=team, employer__nearest_leader_email="leder@firma.example.dk"
+    )
+    case_restriction_set(case=case, actor=leader, restriction="", address_protected=True)
+    home = "Hemmelig Allé 7, 7400 Herning"
+    meeting = meeting_book(
+        case=case,
+        consultant=consultant,
+        starts_at=at(next_weekday(2), 10),
+        booked_by=booker,
+        place=Conversation.Place.HOME,
+        address=home,
+    )
+    letter = pdf_text(documents.invitation_letter_pdf(meeting))
+    invitation = documents.meeting_ics(meeting, attendees=["leder@firma.example.dk"]).decode()
+    assert home not in letter and "Adresse beskyttet" in letter
+    assert "Hemmelig" not in invitation and "adresse beskyttet" in invitation
+    url = reverse("meetings:meeting_detail", args=[meeting.uuid])
+    for user, shown in ((booker, False), (leader, False), (consultant, True)):
+        client.force_login(user)
+        assert (home in client.get(url).content.decode()) is shown, user
+    assert case.events.filter(text__contains="navne- og adressebeskyttelse").exists()
