@@ -1,6 +1,8 @@
 """Personas (Healthchecks' Alice/Bob/Charlie pattern): who may see what is tested against these."""
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from staff.roles import Role
 from tests.factories import PASSWORD, StaffMemberFactory, TeamFactory
@@ -11,6 +13,14 @@ def _fast_password_hashing(settings):
     """Every persona costs a password hash; production's PBKDF2 makes that ~1 s each. Tests are not about
     hashing strength, so they use a fast hasher (the live server thread shares these settings)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _danish_again_after_each_test():
+    """A request in English (LocaleMiddleware) leaves English active in the thread; the next test would read
+    English messages where it expects Danish ones, depending on the order tests run in."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
