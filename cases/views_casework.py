@@ -353,9 +353,9 @@ IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_ERRORS_PER_PAGE = 50
 
 
-def _import_job_for_user(request, uuid) -> ImportJob:
+def _import_job_for_user(request, job_uuid) -> ImportJob:
     """A leader sees only the imports they uploaded themselves (the file and its errors name citizens)."""
-    return get_object_or_404(ImportJob, uuid=uuid, created_by=request.user)
+    return get_object_or_404(ImportJob, uuid=job_uuid, created_by=request.user)
 
 
 @role_required(Role.LEADER)
@@ -377,7 +377,7 @@ def import_upload(request):
                     filename=upload.name,
                     enqueue=tasks.import_job_check.delay,
                 )
-                return redirect("cases:import_job", uuid=job.uuid)
+                return redirect("cases:import_job", job_uuid=job.uuid)
     recent = ImportJob.objects.filter(created_by=request.user).defer("errors", "preview")[:5]
     return render(
         request,
@@ -388,20 +388,22 @@ def import_upload(request):
 
 @require_GET
 @role_required(Role.LEADER)
-def import_job(request, uuid):
+def import_job(request, job_uuid):
     """The job's page: the progress while a worker is busy; then the preview (counts, the first rows, every
     error a page at a time), the result, or why the file was refused."""
-    job = _import_job_for_user(request, uuid)
+    job = _import_job_for_user(request, job_uuid)
     errors = Paginator(job.errors, IMPORT_ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cases/import_job.html", {"job": job, "errors": errors})
 
 
 @require_GET
 @role_required(Role.LEADER)
-def import_job_progress(request, uuid):
+def import_job_progress(request, job_uuid):
     """The progress bar, polled every second by htmx while a worker is busy; once the job has left the busy
     states, the page reloads to show the preview or the result."""
-    job = get_object_or_404(ImportJob.objects.defer("errors", "preview"), uuid=uuid, created_by=request.user)
+    job = get_object_or_404(
+        ImportJob.objects.defer("errors", "preview"), uuid=job_uuid, created_by=request.user
+    )
     response = render(request, "cases/_import_progress.html", {"job": job})
     if not job.in_progress and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -410,26 +412,26 @@ def import_job_progress(request, uuid):
 
 @require_POST
 @role_required(Role.LEADER)
-def import_job_confirm(request, uuid):
-    job = _import_job_for_user(request, uuid)
+def import_job_confirm(request, job_uuid):
+    job = _import_job_for_user(request, job_uuid)
     try:
         import_jobs.import_job_confirm(
             job=job, actor=request.user, request=request, enqueue=tasks.import_job_save.delay
         )
     except ValidationError as refused:
         messages.error(request, refused.messages[0])
-    return redirect("cases:import_job", uuid=job.uuid)
+    return redirect("cases:import_job", job_uuid=job.uuid)
 
 
 @require_POST
 @role_required(Role.LEADER)
-def import_job_cancel(request, uuid):
-    job = _import_job_for_user(request, uuid)
+def import_job_cancel(request, job_uuid):
+    job = _import_job_for_user(request, job_uuid)
     try:
         import_jobs.import_job_cancel(job=job, actor=request.user)
     except ValidationError as refused:
         messages.error(request, refused.messages[0])
-        return redirect("cases:import_job", uuid=job.uuid)
+        return redirect("cases:import_job", job_uuid=job.uuid)
     messages.success(request, _("Importen er annulleret, og filen er slettet."))
     return redirect("cases:import")
 

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cases.models import Alert, CaseException, Conversation, Measure, Offer
+from cases.models import Alert, CaseException, Conversation, ImportJob, Measure, Offer
 from meetings.services import calendar_feed_token_renew, calendar_set_working_hours, meeting_book
 from staff.models import StaffQualification
 from tests.meetings.factories import NINE_TO_FOUR, CaseFactory, at, next_weekday
@@ -56,6 +56,11 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "cases:exceptions_pending": ("get", {"leader"}),
     "cases:exception_decide": ("post", {"leader"}),
     "cases:import": ("get", {"leader"}),
+    # an import job (issue 17): only the leader who uploaded it (its errors name rows of citizens)
+    "cases:import_job": ("get", {"leader"}),
+    "cases:import_job_progress": ("get", {"leader"}),
+    "cases:import_confirm": ("post", {"leader"}),
+    "cases:import_cancel": ("post", {"leader"}),
     "cases:action": ("post", CASEWORK),
     "cases:action_form": ("get", CASEWORK),
     "cases:offer_finish": ("post", CASEWORK),
@@ -204,6 +209,9 @@ def world(
             case=case, consultant=consultant, starts_at=at(next_weekday(1), 10), booked_by=booker
         )
     feed_token = calendar_feed_token_renew(consultant=consultant)
+    import_job = ImportJob.objects.create(
+        created_by=leader, filename="ark.csv", status=ImportJob.Status.READY, expires_at=timezone.now()
+    )
     users = {
         "consultant": consultant,
         "other_consultant": other_consultant,
@@ -222,6 +230,7 @@ def world(
         "meeting": meeting,
         "feed_token": feed_token,
         "conversation": conversation,
+        "import_job": import_job,
     }
 
 
@@ -241,6 +250,7 @@ def sample_kwargs(pattern: URLPattern, world) -> dict:
         "user_id": world["users"]["consultant"].pk,
         "case_id": world["case"].uuid,
         "conversation_id": world["conversation"].pk,
+        "job_uuid": world["import_job"].uuid,
     }
     names = list(pattern.pattern.converters)
     unknown = [name for name in names if name not in values]
