@@ -559,7 +559,8 @@ class ImportJob(models.Model):
     """One upload of a monitoring sheet (formats.md §1) on its way through the background import (issue 17):
     a worker reads and checks the file (cases/services/import_jobs.py), the leader sees the preview and
     confirms, a worker writes every row or none. The file waits encrypted in the documents storage and is
-    deleted after confirmation, cancellation or 24 hours, whichever comes first."""
+    deleted after confirmation, cancellation or 24 hours, whichever comes first; after 24 hours the job also
+    forgets its first rows and its errors (they name citizens' rows), keeping only its counts."""
 
     class Status(models.TextChoices):
         READING = "reading", _("Læser filen")
@@ -611,8 +612,8 @@ class ImportJob(models.Model):
         verbose_name_plural = _("importer")
         ordering = ["-created_at"]
         indexes = [
-            # The hourly import clean-up (cases.import_jobs_clean_up): files left past their 24 hours.
-            models.Index(fields=["expires_at"], name="import_job_file_expiry", condition=~models.Q(file="")),
+            # The hourly import clean-up (cases.import_jobs_clean_up): jobs past their 24 hours.
+            models.Index(fields=["expires_at"], name="import_job_expiry"),
         ]
 
     def __str__(self):

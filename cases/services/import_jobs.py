@@ -27,6 +27,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -327,32 +328,34 @@ class CleanUpResult:
     to_save: list[int] = field(default_factory=list)
 
 
+def _expired(now: dt.datetime):
+    """Jobs past their 24 hours that still hold a file, first rows or errors (the index import_job_expiry)."""
+    return ImportJob.objects.filter(expires_at__lte=now).filter(~Q(file="") | ~Q(errors=[]) | ~Q(preview=[]))
+
+
 def import_job_expire_one(*, job_id: int, now: dt.datetime) -> bool:
-    """Delete one file past its 24 hours; a job still waiting is cancelled. The row is claimed with
-    skip_locked, so a second clean-up (or a save holding the row) is left alone."""
+    """Delete one job's file past its 24 hours, and its first rows and errors; a job still waiting is
+    cancelled. Returns whether a file was deleted. The row is claimed with skip_locked, so a second clean-up
+    (or a save holding the row) is left alone."""
     with transaction.atomic():
-        job = (
-            ImportJob.objects.select_for_update(skip_locked=True)
-            .filter(pk=job_id, expires_at__lte=now)
-            .exclude(file="")
-            .first()
-        )
+        job = _expired(now).select_for_update(skip_locked=True).filter(pk=job_id).first()
         if job is None:
             return False
         if job.status in (Status.READING, Status.CHECKING, Status.READY):
             job.status = Status.CANCELLED
             job.message = _("Filen blev slettet efter 24 timer uden bekræftelse. Upload den igen.")
-            job.save(update_fields=["status", "message", "updated_at"])
+        job.preview, job.errors = [], []
+        job.save(update_fields=["status", "message", "preview", "errors", "updated_at"])
+        had_file = bool(job.file)
         _delete_file(job)
-        return True
+        return had_file
 
 
 def import_jobs_clean_up(*, now: dt.datetime) -> CleanUpResult:
-    """Delete the files past their 24 hours (the partial index import_job_file_expiry), and find the busy jobs
-    whose task was lost, for the task to enqueue again."""
+    """Delete what jobs past their 24 hours hold (file, first rows, errors), and find the busy jobs whose
+    task was lost, for the task to enqueue again."""
     result = CleanUpResult()
-    expired = ImportJob.objects.filter(expires_at__lte=now).exclude(file="").values_list("pk", flat=True)
-    for job_id in list(expired):
+    for job_id in list(_expired(now).values_list("pk", flat=True)):
         result.files_deleted += import_job_expire_one(job_id=job_id, now=now)
     stalled = ImportJob.objects.filter(updated_at__lte=now - STALLED_AFTER).exclude(file="")
     result.to_check = list(

@@ -254,8 +254,24 @@ def test_files_are_deleted_after_24_hours(upload, signed_in, leader, time_machin
     waiting.refresh_from_db()
     assert (waiting.status, waiting.file.name) == (ImportJob.Status.CANCELLED, "")
     assert "slettet efter 24 timer" in waiting.message
+    assert waiting.preview == []  # the first rows (masked CPR numbers, dates) go with the file
     assert list(StoredDocument.objects.values_list("name", flat=True)) == [newer.file.name]
     assert import_jobs_clean_up() == 0  # a second run changes nothing
+
+
+def test_errors_are_forgotten_after_24_hours_the_counts_kept(upload, time_machine):
+    job, _page = upload(sheet([full_row(cpr=cpr_for(1), kategori="9")]))
+    assert job.file.name == "" or not StoredDocument.objects.exists()  # an erroneous preview keeps no file
+    time_machine.move_to(timezone.now() + dt.timedelta(hours=24, minutes=1))
+    assert import_jobs_clean_up() == 0  # no file to delete …
+    job.refresh_from_db()
+    assert (job.errors, job.error_count, job.status) == (
+        [],
+        1,
+        ImportJob.Status.CANCELLED,
+    )  # … but the errors
+    assert import_jobs.import_jobs_clean_up(now=timezone.now()).files_deleted == 0
+    assert not import_jobs._expired(timezone.now()).exists()  # nothing left to do for it
 
 
 def test_the_clean_up_enqueues_a_job_whose_task_was_lost(
