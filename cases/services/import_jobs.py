@@ -319,6 +319,7 @@ def import_job_save(*, job_id: int) -> None:
             _delete_file(job)
     except (ValidationError, DatabaseError):  # e.g. the same person created by another import meanwhile
         logger.exception("import job %s: writing failed; the transaction was rolled back", job_id)
+        job.status = Status.SAVING  # as the rollback left the row, whatever this object was told inside it
         _refuse(
             job,
             message=_(
