@@ -10,6 +10,7 @@ from cases import alert_kinds
 from cases.crypto import cpr_decrypt
 from cases.folding import Folded
 from cases.identifiers import validate_cvr
+from documents.storage import document_storage
 from staff.geo import validate_postcode
 from staff.models import Team
 from visitation.deadlines import kind_label
@@ -584,6 +585,100 @@ class CaseException(models.Model):
 
     def __str__(self):
         return f"{self.reason} ({self.get_status_display()})"
+
+
+class ImportJob(models.Model):
+    """One upload of a monitoring sheet (formats.md §1) on its way through the background import (issue 17):
+    a worker reads and checks the file (cases/services/import_jobs.py), the leader sees the preview and
+    confirms, a worker writes every row or none. The file waits encrypted in the documents storage and is
+    deleted after confirmation, cancellation or 24 hours, whichever comes first; after 24 hours the job also
+    forgets its first rows and its errors (they name citizens' rows), keeping only its counts."""
+
+    class Status(models.TextChoices):
+        READING = "reading", _("Læser filen")
+        CHECKING = "checking", _("Kontrollerer rækkerne")
+        READY = "ready", _("Klar til forhåndsvisning")
+        SAVING = "saving", _("Gemmer")
+        DONE = "done", _("Importeret")
+        FAILED = "failed", _("Ikke importeret")
+        CANCELLED = "cancelled", _("Annulleret")
+
+    # The states a worker is busy in: the page polls the progress while the job is in one of them.
+    IN_PROGRESS = (Status.READING, Status.CHECKING, Status.SAVING)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("af")
+    )
+    # The importing user's municipality when uploaded: a new case without a consultant lands in it (issue 16).
+    municipality = models.ForeignKey(
+        "staff.Municipality", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("kommune")
+    )
+    filename = models.CharField(_("filnavn"), max_length=255)
+    # The uploaded bytes, Fernet-encrypted under the CPR keys (crypto.sheet_encrypt); blank once deleted.
+    file = models.FileField(
+        _("fil (krypteret)"), upload_to="imports/%Y/%m", storage=document_storage, blank=True, max_length=255
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.READING)
+    message = models.CharField(_("besked"), max_length=500, blank=True)  # why the whole file was refused
+    rows_total = models.PositiveIntegerField(_("rækker i filen"), null=True, blank=True)
+    rows_read = models.PositiveIntegerField(_("læste rækker"), default=0)
+    rows_checked = models.PositiveIntegerField(_("kontrollerede rækker"), default=0)
+    created_count = models.PositiveIntegerField(_("nye sager"), default=0)
+    updated_count = models.PositiveIntegerField(_("opdaterede sager"), default=0)
+    error_count = models.PositiveIntegerField(_("fejl"), default=0)
+    # Compact: [[row, column, message], …] in row order; every error, paged on the page.
+    errors = models.JSONField(_("fejlliste"), default=list, blank=True)
+    # The first rows as the preview shows them (CPR masked): never the whole sheet.
+    preview = models.JSONField(_("første rækker"), default=list, blank=True)
+    # Where the confirmation came from, for the audit entries the worker writes on the leader's behalf.
+    confirmed_from = models.GenericIPAddressField(_("bekræftet fra"), null=True, blank=True)
+    confirmed_path = models.CharField(_("bekræftet på siden"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    # Touched by every progress step: a job in a busy state whose row has not moved for long lost its task.
+    updated_at = models.DateTimeField(_("opdateret"), auto_now=True)
+    expires_at = models.DateTimeField(_("filen slettes senest"))
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("importer")
+        ordering = ["-created_at"]
+        indexes = [
+            # The hourly import clean-up (cases.import_jobs_clean_up): jobs past their 24 hours.
+            models.Index(fields=["expires_at"], name="import_job_expiry"),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def percent(self) -> int:
+        """How far the current phase has come, 0–100. Saving reads and checks the file again, then writes
+        every row in one transaction (whose progress no other connection sees): that part is the last 10."""
+        total = self.rows_total or 0
+        if not total:
+            return 0
+        if self.status == self.Status.READING:
+            done = self.rows_read / total
+        elif self.status == self.Status.CHECKING:
+            done = self.rows_checked / total
+        elif self.status == self.Status.SAVING:
+            done = 0.9 * (self.rows_read + self.rows_checked) / (2 * total)
+        else:
+            done = 1
+        return max(0, min(100, int(100 * done)))
+
+    def preview_rows(self) -> list[dict]:
+        """The stored first rows, their dates as dates (the page formats them the Danish way)."""
+        dates = ("first_absence_day", "first_conversation", "closed_on")
+        return [
+            {**row, **{name: dt.date.fromisoformat(row[name]) if row.get(name) else None for name in dates}}
+            for row in self.preview
+        ]
 
 
 class Alert(models.Model):

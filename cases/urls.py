@@ -17,6 +17,12 @@ urlpatterns = [
     path("undtagelser/", views_casework.exceptions_pending, name="exceptions_pending"),
     path("undtagelser/<int:exception_id>/afgoer/", views_casework.exception_decide, name="exception_decide"),
     path("import/", views_casework.import_upload, name="import"),
+    path("import/<uuid:job_uuid>/", views_casework.import_job, name="import_job"),
+    path(
+        "import/<uuid:job_uuid>/fremskridt/", views_casework.import_job_progress, name="import_job_progress"
+    ),
+    path("import/<uuid:job_uuid>/bekraeft/", views_casework.import_job_confirm, name="import_confirm"),
+    path("import/<uuid:job_uuid>/annuller/", views_casework.import_job_cancel, name="import_cancel"),
     path("<uuid:uuid>/handling/<slug:slug>/", views_casework.action, name="action"),
     path("<uuid:uuid>/handling/<slug:slug>/formular/", views_casework.action_form, name="action_form"),
     path("<uuid:uuid>/tilbud/<int:offer_id>/afslut/", views_casework.offer_finish, name="offer_finish"),

@@ -10,9 +10,10 @@ with the errors next to the fields; without JavaScript the errors come back as a
 from dataclasses import dataclass
 from functools import partial
 
-from cryptography.fernet import InvalidToken
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,12 +24,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import forms_casework as forms
-from cases.crypto import sheet_decrypt, sheet_encrypt
-from cases.models import Case, CaseException, Measure, Offer
+from cases import tasks
+from cases.models import Case, CaseException, ImportJob, Measure, Offer
 from cases.selectors.cases import case_visible_to
 from cases.selectors.casework import case_work_records, exceptions_pending_for
-from cases.services import casework, restriction
-from cases.services.imports import ImportFileError, cases_import
+from cases.services import casework, import_jobs, restriction
 from cases.views import _get_case_for_user
 from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
@@ -353,56 +353,92 @@ def reopen(request, uuid):
 
 # --- Import of monitoring sheets (leaders) ------------------------------------------------------------------
 
-IMPORT_SESSION_KEY = "case_import_file"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+# The preview's error list, a page at a time: a sheet can hold a hundred thousand errors.
+IMPORT_ERRORS_PER_PAGE = 50
+
+
+def _import_job_for_user(request, job_uuid) -> ImportJob:
+    """A leader sees only the imports they uploaded themselves (the file and its errors name citizens)."""
+    return get_object_or_404(ImportJob, uuid=job_uuid, created_by=request.user)
 
 
 @role_required(Role.LEADER)
 def import_upload(request):
-    """Upload → preview with every error (nothing saved) → confirm → import. The uploaded file waits in the
-    session between preview and confirmation, encrypted, never on disk, and is removed when imported or
-    replaced."""
+    """Upload → a background job reads and checks the file (cases/services/import_jobs.py) → its page shows
+    the progress, then the preview with every error → confirm → the job writes every row or none. The request
+    only stores the file (encrypted) and the job: it returns at once, whatever the file holds."""
     form = forms.ImportUploadForm()
-    result = None
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.pop(IMPORT_SESSION_KEY, None)
-        try:
-            data = sheet_decrypt(stored["sheet"]) if stored else None
-        except (InvalidToken, KeyError, TypeError):  # a key retired since, or a session from before
-            data = None
-        if data is None:
-            messages.error(request, _("Upload filen igen: forhåndsvisningen er udløbet."))
-            return redirect("cases:import")
-        result = cases_import(data=data, filename=stored["name"], actor=request.user, request=request)
-        if result.saved:
-            messages.success(
-                request,
-                _("Importeret: %(imported)s sager (%(created)s nye, %(updated)s opdateret).")
-                % {"imported": result.imported, "created": result.created, "updated": result.updated},
-            )
-            return redirect("cases:import")
-    elif request.method == "POST":
+    if request.method == "POST":
         form = forms.ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > IMPORT_MAX_BYTES:
                 form.add_error("file", _("Filen er for stor (højst 5 MB)."))
             else:
-                data = upload.read()
-                try:
-                    result = cases_import(data=data, filename=upload.name, actor=request.user, dry_run=True)
-                except ImportFileError as error:
-                    form.add_error("file", str(error))
-                else:
-                    request.session.pop(IMPORT_SESSION_KEY, None)
-                    if not result.errors:
-                        # Encrypted under the CPR keys: the sheet's CPR numbers never rest in clear in
-                        # the session store.
-                        request.session[IMPORT_SESSION_KEY] = {
-                            "name": upload.name,
-                            "sheet": sheet_encrypt(data),
-                        }
-    return render(request, "cases/import.html", {"form": form, "result": result})
+                job = import_jobs.import_job_start(
+                    actor=request.user,
+                    data=upload.read(),
+                    filename=upload.name,
+                    enqueue=tasks.import_job_check.delay,
+                )
+                return redirect("cases:import_job", job_uuid=job.uuid)
+    recent = ImportJob.objects.filter(created_by=request.user).defer("errors", "preview")[:5]
+    return render(
+        request,
+        "cases/import.html",
+        {"form": form, "recent": recent, "import_max_rows": settings.IMPORT_MAX_ROWS},
+    )
+
+
+@require_GET
+@role_required(Role.LEADER)
+def import_job(request, job_uuid):
+    """The job's page: the progress while a worker is busy; then the preview (counts, the first rows, every
+    error a page at a time), the result, or why the file was refused."""
+    job = _import_job_for_user(request, job_uuid)
+    errors = Paginator(job.errors, IMPORT_ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cases/import_job.html", {"job": job, "errors": errors})
+
+
+@require_GET
+@role_required(Role.LEADER)
+def import_job_progress(request, job_uuid):
+    """The progress bar, polled every second by htmx while a worker is busy; once the job has left the busy
+    states, the page reloads to show the preview or the result."""
+    job = get_object_or_404(
+        ImportJob.objects.defer("errors", "preview"), uuid=job_uuid, created_by=request.user
+    )
+    response = render(request, "cases/_import_progress.html", {"job": job})
+    if not job.in_progress and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@role_required(Role.LEADER)
+def import_job_confirm(request, job_uuid):
+    job = _import_job_for_user(request, job_uuid)
+    try:
+        import_jobs.import_job_confirm(
+            job=job, actor=request.user, request=request, enqueue=tasks.import_job_save.delay
+        )
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+    return redirect("cases:import_job", job_uuid=job.uuid)
+
+
+@require_POST
+@role_required(Role.LEADER)
+def import_job_cancel(request, job_uuid):
+    job = _import_job_for_user(request, job_uuid)
+    try:
+        import_jobs.import_job_cancel(job=job, actor=request.user)
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+        return redirect("cases:import_job", job_uuid=job.uuid)
+    messages.success(request, _("Importen er annulleret, og filen er slettet."))
+    return redirect("cases:import")
 
 
 def correction_page(

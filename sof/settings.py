@@ -222,6 +222,15 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file, not held in memory
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# The case import's background job (issue 17, cases/services/import_jobs.py) refuses larger files at preview.
+# 50,000 rows: a follow-up team's monitoring sheet holds its category 2/3 cases, a few thousand a year even in
+# the largest municipalities, so this is a decade of history; a worker checks it in about a minute and the
+# preview's error list stays pageable. A bigger sheet is imported in parts.
+IMPORT_MAX_ROWS = _read("IMPORT_MAX_ROWS", env.int, default=50_000)
+# What an XLSX file (a zip archive) may unpack to, checked in its directory before any XML is parsed: the
+# 50,000 rows of every column take about 60 MB of sheet XML (1.15 KB a row, as in issue 17's 460 MB for
+# 400,000 rows), with room for styles and other sheets. Issue 17's 1.7 MB file unpacking to 460 MB is refused.
+IMPORT_MAX_UNPACKED_BYTES = _read("IMPORT_MAX_UNPACKED_BYTES", env.int, default=100_000_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = False
 # Preloading commits the whole domain to HTTPS for years: the municipality decides that, not this product.
@@ -293,6 +302,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "retention-sweep": {
         "task": "sof.tasks.retention_sweep",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Import clean-up (issue 17, cases/services/import_jobs.py): an uploaded sheet holds CPR numbers, so its
+    # file is deleted 24 hours after upload when nobody confirmed or cancelled it; also enqueues again a job
+    # whose task a broker outage lost. Hourly at :20, so no file outlives its 24 hours by more than an hour.
+    "import-jobs-clean-up": {
+        "task": "cases.import_jobs_clean_up",
+        "schedule": crontab(minute=20),
     },
 }
 

@@ -15,6 +15,8 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -27,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.crypto import cpr_encrypt, cpr_hash
-from cases.identifiers import Cpr, normalise_cvr, parse_cpr
+from cases.identifiers import Cpr, normalise_cvr
 from cases.models import (
     Assignment,
     Case,
@@ -149,34 +151,132 @@ def _cell(value: object) -> object:
     return str(value).strip()
 
 
-def read_table(data: bytes, filename: str = "") -> list[list[object]]:
-    """The file's rows (header first) as lists of cells. XLSX: the first sheet. CSV: UTF-8, `,` or `;`."""
+class _Progress:
+    """Calls `report(count)` every PROGRESS_EVERY rows (a background job stores it for the progress bar)."""
+
+    def __init__(self, report: Callable[[int], None] | None):
+        self.report = report
+        self.count = 0
+
+    def step(self) -> None:
+        self.count += 1
+        if self.report is not None and self.count % PROGRESS_EVERY == 0:
+            self.report(self.count)
+
+    def finish(self) -> None:
+        if self.report is not None:
+            self.report(self.count)
+
+
+_BLANK_ROW: list[object] = []
+
+# Rows between two progress reports: a job writes its row once per step, so 50,000 rows cost 50 writes.
+PROGRESS_EVERY = 1000
+
+
+def _megabytes(size: int) -> str:
+    """1,5 (megabytes, the Danish way; the message is Danish)."""
+    return f"{size / 1_000_000:.1f}".replace(".", ",")
+
+
+def _refuse_too_many_rows(max_rows: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "Filen har mere end %(limit)s rækker (uden overskriften). Del arket i flere filer med højst "
+            "%(limit)s rækker hver, og importér dem hver for sig."
+        )
+        % {"limit": f"{max_rows:,}".replace(",", ".")}
+    )
+
+
+def _check_unpacked_size(data: bytes, max_unpacked_bytes: int) -> None:
+    """An XLSX file is a zip archive: 1.7 MB can unpack to 460 MB of sheet XML (issue 17). The archive's
+    directory says how large each part unpacks (and zipfile never yields more than it says), so an archive
+    over the limit is refused before a byte of XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return  # not a zip: openpyxl names the fault below
+    if unpacked > max_unpacked_bytes:
+        raise ImportFileError(
+            _(
+                "Regnearket fylder %(size)s MB udpakket; grænsen er %(limit)s MB. Slet tomme eller "
+                "formaterede rækker og andre faner, eller del arket i flere filer."
+            )
+            % {"size": _megabytes(unpacked), "limit": _megabytes(max_unpacked_bytes)}
+        )
+
+
+def read_table(
+    data: bytes,
+    filename: str = "",
+    *,
+    max_rows: int | None = None,
+    max_unpacked_bytes: int | None = None,
+    rows_expected: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[list[object]]:
+    """The file's rows (header first) as lists of cells. XLSX: the first sheet, streamed (openpyxl's
+    read-only mode). CSV: UTF-8, `,` or `;`. With `max_rows`, a file with more non-blank rows below the
+    header is refused as soon as the reading passes the limit; with `max_unpacked_bytes`, an XLSX file that
+    unpacks to more is refused before it is parsed. `rows_expected` hears the number of rows the file says it
+    has (an estimate, for the progress bar); `progress` hears the rows read so far."""
+    counter = _Progress(progress)
+    rows: list[list[object]] = []
+    blank_run = 0  # blank rows are kept (they keep the row numbers) only when a later row follows them
+
+    def add(row: list[object]) -> None:
+        nonlocal blank_run
+        if not any(cell != "" for cell in row):
+            blank_run += 1
+            return
+        rows.extend([_BLANK_ROW] * blank_run)  # one shared empty list: a million blank rows cost 8 MB
+        blank_run = 0
+        rows.append(row)
+        counter.step()
+        if max_rows is not None and counter.count > max_rows + 1:  # + 1: the header
+            raise _refuse_too_many_rows(max_rows)
+
     if data[:2] == b"PK" or filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        if max_unpacked_bytes is not None:
+            _check_unpacked_size(data, max_unpacked_bytes)
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a damaged file
             raise ImportFileError(_("Filen kan ikke læses som XLSX: %(error)s") % {"error": error}) from None
-        sheet = workbook.worksheets[0]
-        rows = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            if rows_expected is not None and sheet.max_row:  # the sheet's own <dimension>, when it has one
+                rows_expected(max(sheet.max_row - 1, 0))
+            for row in sheet.iter_rows(values_only=True):
+                add([_cell(value) for value in row])
+        except ImportFileError:
+            raise
+        except Exception as error:  # a part that is damaged further in
+            raise ImportFileError(_("Filen kan ikke læses som XLSX: %(error)s") % {"error": error}) from None
+        finally:
+            workbook.close()
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportFileError(_("Filen er ikke en CSV-fil i UTF-8.")) from None
+        if rows_expected is not None:
+            rows_expected(max(text.count("\n") - 1, 0))
         first_line = text.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
         try:
             # newline="": the csv module splits lines itself, so a lone \r is a line break, not an error.
             reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            rows = [[cell.strip() for cell in row] for row in reader]
+            for row in reader:
+                add([cell.strip() for cell in row])
         except csv.Error:
             raise ImportFileError(_("Filen er ikke en CSV-fil i UTF-8.")) from None
-    # Spreadsheets keep trailing blank columns and rows; they carry nothing.
-    while rows and not any(cell != "" for cell in rows[-1]):
-        rows.pop()
+    # Spreadsheets keep trailing blank rows (left in blank_run, never added); they carry nothing.
+    counter.finish()
     if not rows:
         raise ImportFileError(_("Filen er tom."))
     return rows
@@ -249,13 +349,17 @@ def _validate_row(number: int, raw: dict[str, object], catalogues: _Catalogues, 
         if raw.get(column, "") != "" and raw.get(needed, "") == "":
             error(column, _("kræver, at %(other)s er udfyldt") % {"other": needed})
 
+    today = timezone.localdate()
     cpr = None
     if raw.get("cpr", "") != "":
         text = str(raw["cpr"])
         if text.isdigit() and len(text) == 9:  # a spreadsheet dropped the leading zero of DDMMYYSSSS
             text = "0" + text
         try:
-            cpr = parse_cpr(text)
+            # The rule the write applies (person_get_or_create): date, century digit, and a birth date the
+            # century digit places neither in the future nor in the 1800s. One function for both, so that a
+            # row the preview accepts is one the write accepts (issue 17: a 500 at confirm).
+            cpr = cpr_parse_for_person(text, today=today)
         except ValidationError as invalid:
             error("cpr", invalid.messages[0])
     if raw.get("cvr", "") != "":
@@ -265,7 +369,6 @@ def _validate_row(number: int, raw: dict[str, object], catalogues: _Catalogues, 
             error("cvr", invalid.messages[0])
     values["arbejdsgiver"] = str(raw.get("arbejdsgiver", ""))[:200]
 
-    today = timezone.localdate()
     for column in DATE_COLUMNS:
         if raw.get(column, "") == "":
             values[column] = None
@@ -343,8 +446,12 @@ def _validate_row(number: int, raw: dict[str, object], catalogues: _Catalogues, 
     return ImportRow(number=number, cpr=cpr, first_absence_day=first_absence_day, values=values)
 
 
-def import_validate(rows: list[list[object]]) -> ImportResult:
-    """Check every row (no writes) and find which rows update an existing case."""
+def import_validate(
+    rows: list[list[object]], *, progress: Callable[[int], None] | None = None
+) -> ImportResult:
+    """Check every row (no writes) and find which rows update an existing case. `progress` hears the number
+    of rows checked so far."""
+    counter = _Progress(progress)
     header, *body = rows
     errors: list[RowError] = []
     columns: list[str] = []
@@ -373,6 +480,7 @@ def import_validate(rows: list[list[object]]) -> ImportResult:
     parsed: list[ImportRow] = []
     seen: dict[tuple[str, dt.date], int] = {}
     for index, cells in enumerate(body, start=2):
+        counter.step()
         if not any(cell != "" for cell in cells):
             continue  # a blank line between blocks of rows
         if any(cell != "" for cell in cells[len(columns) :]) or any(
@@ -397,6 +505,7 @@ def import_validate(rows: list[list[object]]) -> ImportResult:
         seen[key] = index
         parsed.append(row)
 
+    counter.finish()
     # Which rows update an existing case: one query for the people, one for their cases.
     hashes = {cpr_hash(row.cpr.digits): row for row in parsed}
     people = dict(Person.objects.filter(cpr_hash__in=hashes).values_list("cpr_hash", "id"))
@@ -755,7 +864,7 @@ class _Writer:
         return len(new_cases)
 
 
-def _refuse_cases_out_of_reach(result: ImportResult, actor: AbstractBaseUser) -> None:
+def refuse_cases_out_of_reach(result: ImportResult, actor: AbstractBaseUser) -> None:
     """An import from the web page may update only cases its user may open (cases/selectors/access.py):
     a row naming another department's case is an error, so the whole file is refused."""
     existing = {row.existing_case_id for row in result.rows if row.existing_case_id}
@@ -771,6 +880,18 @@ def _refuse_cases_out_of_reach(result: ImportResult, actor: AbstractBaseUser) ->
             )
 
 
+def import_write(
+    *, result: ImportResult, actor: AbstractBaseUser | None, request: HttpRequest | None
+) -> ImportResult:
+    """Write every row of a result without errors, in one transaction: all rows or none."""
+    if result.errors:
+        raise ValueError("a result with errors is never written")
+    with transaction.atomic():
+        created = _Writer(actor=actor, request=request).write(result.rows)
+    result.created, result.updated, result.saved = created, len(result.rows) - created, True
+    return result
+
+
 def cases_import(
     *,
     data: bytes,
@@ -780,13 +901,11 @@ def cases_import(
     dry_run: bool = False,
 ) -> ImportResult:
     """Validate the whole file, then (unless dry_run or any error) write every row in one transaction.
-    From the web page, pass the request: the audit entries then record its address and path."""
+    The command's path (formats.md §1), whole in one call; the web page imports through a background job
+    (cases/services/import_jobs.py), which calls the same steps."""
     result = import_validate(read_table(data, filename))
     if actor is not None and not result.errors:
-        _refuse_cases_out_of_reach(result, actor)
+        refuse_cases_out_of_reach(result, actor)
     if result.errors or dry_run:
         return result
-    with transaction.atomic():
-        created = _Writer(actor=actor, request=request).write(result.rows)
-    result.created, result.updated, result.saved = created, len(result.rows) - created, True
-    return result
+    return import_write(result=result, actor=actor, request=request)

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from cases.models import Case, CaseException, Conversation
+from cases.models import Case, CaseException, Conversation, ImportJob
 from cases.services.casework import case_close, exception_propose
 from staff.models import AuditEntry
 from staff.roles import Role
@@ -234,23 +234,37 @@ def test_only_leaders_reach_the_import_and_decisions(client, consultant):
     assert client.get(reverse("cases:exceptions_pending")).status_code == 403
 
 
-def test_import_page_previews_then_imports(client, leader, tmp_path):
+def test_import_page_previews_then_imports(client, leader, django_capture_on_commit_callbacks):
+    """Upload → the worker checks → the preview (errors by row and column, or the rows) → confirm → the worker
+    writes. Tasks run eagerly after each request's commit, as a worker runs them after the request."""
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sof.celery import app as celery_app
+
+    def post(url, data=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data or {})
+        return client.get(response["Location"]).content.decode()
 
     StaffMemberFactory(user__username="alice", user__roles=[Role.CONSULTANT])
     bad = "cpr;foerste_fravaersdag;kategori\n0101802468;2018-02-01;7\n"
     client.force_login(leader)
-    response = client.post(reverse("cases:import"), {"file": SimpleUploadedFile("ark.csv", bad.encode())})
-    assert "row 2, column kategori: skal være 1, 2 eller 3" in response.content.decode()
-    assert "Importér sagerne" not in response.content.decode()
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        content = post(reverse("cases:import"), {"file": SimpleUploadedFile("ark.csv", bad.encode())})
+        assert '<td>2</td><td class="font-monospace">kategori</td><td>skal være 1, 2 eller 3</td>' in content
+        assert "Importér sagerne" not in content
 
-    good = "cpr;foerste_fravaersdag;kategori;konsulent\n0101802468;2018-02-01;2;alice\n"
-    response = client.post(reverse("cases:import"), {"file": SimpleUploadedFile("ark.csv", good.encode())})
-    content = response.content.decode()
-    assert "010180-XXXX" in content and "0101802468" not in content and "Ny sag" in content
-    assert not Case.objects.exists()
-    response = client.post(reverse("cases:import"), {"confirm": "1"}, follow=True)
-    assert "Importeret: 1 sager (1 nye, 0 opdateret)." in response.content.decode()
+        good = "cpr;foerste_fravaersdag;kategori;konsulent\n0101802468;2018-02-01;2;alice\n"
+        content = post(reverse("cases:import"), {"file": SimpleUploadedFile("ark.csv", good.encode())})
+        assert "010180-XXXX" in content and "0101802468" not in content and "Ny sag" in content
+        assert not Case.objects.exists()
+        job = ImportJob.objects.get(status=ImportJob.Status.READY, error_count=0)
+        content = post(reverse("cases:import_confirm", args=[job.uuid]))
+    finally:
+        celery_app.conf.task_always_eager = eager
+    assert "Importeret: 1 sager (1 nye, 0 opdateret)." in content
     assert Case.objects.get().created_by == leader
 
 

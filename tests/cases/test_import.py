@@ -228,6 +228,16 @@ FUTURE = (dt.date.today() + dt.timedelta(days=3)).isoformat()
         ({"cpr": ""}, "row 2, column cpr: skal udfyldes"),
         ({"cpr": "3102701234"}, "row 2, column cpr: CPR-nummeret indeholder ikke en gyldig fødselsdato."),
         ({"cpr": "21087O1234"}, "row 2, column cpr: Et CPR-nummer skrives DDMMÅÅ-XXXX."),
+        # The century digit (7th) against the birth year (issue 17: these passed the check and failed the
+        # write): 4 with year 30 is 2030, a birth in the future; 5 with year 70 is 1870, no living person.
+        (
+            {"cpr": "010130-4001"},
+            "row 2, column cpr: CPR-nummerets 7. ciffer (århundredecifferet) passer ikke med fødselsåret.",
+        ),
+        (
+            {"cpr": "010170-5001"},
+            "row 2, column cpr: CPR-nummerets 7. ciffer (århundredecifferet) passer ikke med fødselsåret.",
+        ),
         ({"cvr": "12345678"}, "row 2, column cvr: 12345678 er ikke et gyldigt CVR-nummer."),
         ({"arbejdsgiver": ""}, "row 2, column arbejdsgiver: skal udfyldes, når cvr er udfyldt"),
         ({"cvr": ""}, "row 2, column arbejdsgiver: kræver, at cvr er udfyldt"),

@@ -177,13 +177,15 @@ def test_an_updated_case_gets_what_the_services_would_add(alice, other_consultan
     assert AuditEntry.objects.filter(detail="import", action=AuditEntry.Action.CHANGE).count() == 3
 
 
-def test_a_cpr_number_the_services_refuse_still_refuses_the_import(alice):
-    """person_get_or_create refuses a birth date in the future (century digit 4, year 30 → 2030); the bulk
-    write refuses it the same way, and nothing is saved."""
-    from django.core.exceptions import ValidationError
-
-    with pytest.raises(ValidationError):
-        cases_import(data=sheet([full_row(), full_row(cpr="010130-4001")]), filename="ark.csv")
+def test_a_cpr_number_the_services_refuse_is_a_row_error_before_anything_is_written(alice):
+    """person_get_or_create refuses a birth date in the future (century digit 4, year 30 → 2030). The check
+    uses the same rule, so the row is an error at preview and the write never meets it (issue 17: a 500 at
+    confirm); nothing is saved."""
+    result = cases_import(data=sheet([full_row(), full_row(cpr="010130-4001")]), filename="ark.csv")
+    assert not result.saved
+    assert [str(error) for error in result.errors] == [
+        "row 3, column cpr: CPR-nummerets 7. ciffer (århundredecifferet) passer ikke med fødselsåret."
+    ]
     assert not Case.objects.exists() and not Person.objects.exists()
 
 

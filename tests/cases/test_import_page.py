@@ -1,15 +1,15 @@
-"""Issue 9, the import page: the uploaded sheet waits in the session encrypted, and the audit entries of an
-import made from the page say from which address and page it came."""
+"""The import page (issues 9 and 17): the upload becomes a background job whose file rests encrypted, and the
+audit entries of an import confirmed from the page say from which address and page it came."""
 
 import base64
-import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.models import Case
-from cases.views_casework import IMPORT_SESSION_KEY
+from cases.models import Case, ImportJob
+from documents.models import StoredDocument
+from sof.celery import app as celery_app
 from staff.models import AuditEntry
 from staff.roles import Role
 from tests.factories import StaffMemberFactory
@@ -19,35 +19,45 @@ SHEET = f"cpr;foerste_fravaersdag;kategori;konsulent\n{CPR[:6]}-{CPR[6:]};2018-0
 
 
 @pytest.fixture
-def previewed(client, leader):
-    """A leader has uploaded a valid sheet and sees its preview."""
+def eager_celery():
+    """Tasks run in the test's process when enqueued; the enqueuing waits for commit, so each request is
+    wrapped in django_capture_on_commit_callbacks(execute=True) (conventions.md, Tests)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def previewed(client, leader, eager_celery, django_capture_on_commit_callbacks):
+    """A leader has uploaded a valid sheet, the worker has checked it, and the leader sees its preview."""
     StaffMemberFactory(user__username="alice", user__roles=[Role.CONSULTANT])
     client.force_login(leader)
-    response = client.post(reverse("cases:import"), {"file": SimpleUploadedFile("ark.csv", SHEET)})
-    assert "Importér sagerne" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cases:import"), {"file": SimpleUploadedFile("ark.csv", SHEET)})
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("cases:import_job", args=[job.uuid])
+    assert "Importér sagerne (1)" in client.get(response["Location"]).content.decode()
     return client
 
 
-def test_the_waiting_sheet_holds_no_cpr_number_in_the_session(previewed):
-    stored = previewed.session[IMPORT_SESSION_KEY]
-    text = json.dumps(stored)
+def test_the_waiting_sheet_rests_encrypted(previewed):
+    stored = StoredDocument.objects.get(name=ImportJob.objects.get().file.name)
+    content = bytes(stored.content)
     for cpr in (CPR, f"{CPR[:6]}-{CPR[6:]}"):
-        assert cpr not in text
-        assert base64.b64encode(cpr.encode()).decode()[:12] not in text
-    assert base64.b64encode(SHEET).decode()[:24] not in text  # the file itself, base64-encoded
-    # Nor does any value decode to it as base64 (the former storage).
-    for value in stored.values():
-        try:
-            decoded = base64.b64decode(value + "==", altchars=b"-_")
-        except ValueError:
-            continue
-        assert CPR.encode() not in decoded and CPR[:6].encode() + b"-" not in decoded
+        assert cpr.encode() not in content
+    assert base64.b64encode(SHEET)[:24] not in content  # the file itself, base64-encoded
+    assert CPR not in str(dict(previewed.session))  # nor anything in the session
 
 
-def test_confirming_imports_and_audits_address_and_page(previewed, leader):
-    response = previewed.post(
-        reverse("cases:import"), {"confirm": "1"}, follow=True, REMOTE_ADDR="203.0.113.7"
-    )
+def test_confirming_imports_audits_address_and_page_and_deletes_the_file(
+    previewed, leader, django_capture_on_commit_callbacks
+):
+    job = ImportJob.objects.get()
+    confirm = reverse("cases:import_confirm", args=[job.uuid])
+    with django_capture_on_commit_callbacks(execute=True):  # the worker writes after the request's commit
+        response = previewed.post(confirm, REMOTE_ADDR="203.0.113.7")
+    response = previewed.get(response["Location"])
     assert "Importeret: 1 sager (1 nye, 0 opdateret)." in response.content.decode()
     case = Case.objects.get()
     entry = AuditEntry.objects.get(case_uuid=case.uuid, detail="import")
@@ -55,15 +65,19 @@ def test_confirming_imports_and_audits_address_and_page(previewed, leader):
         AuditEntry.Action.CREATE,
         leader,
         "203.0.113.7",
-        reverse("cases:import"),
+        confirm,
     )
-    assert IMPORT_SESSION_KEY not in previewed.session
+    job.refresh_from_db()
+    assert (job.status, job.file.name) == (ImportJob.Status.DONE, "")
+    assert not StoredDocument.objects.exists()
 
 
-def test_a_sheet_left_unencrypted_by_an_older_session_is_not_imported(previewed):
-    session = previewed.session
-    session[IMPORT_SESSION_KEY] = {"name": "ark.csv", "data": base64.b64encode(SHEET).decode()}
-    session.save()
-    response = previewed.post(reverse("cases:import"), {"confirm": "1"}, follow=True)
-    assert "Upload filen igen: forhåndsvisningen er udløbet." in response.content.decode()
-    assert not Case.objects.exists()
+def test_a_second_confirmation_imports_nothing_twice(previewed, django_capture_on_commit_callbacks):
+    job = ImportJob.objects.get()
+    confirm = reverse("cases:import_confirm", args=[job.uuid])
+    with django_capture_on_commit_callbacks(execute=True):
+        previewed.post(confirm)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = previewed.post(confirm, follow=True)
+    assert "Importen kan ikke bekræftes" in response.content.decode()
+    assert Case.objects.count() == 1

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cases.models import Alert, Case, CaseException, Conversation, Measure, Offer, Visitation
+from cases.models import Alert, Case, CaseException, Conversation, ImportJob, Measure, Offer, Visitation
 from meetings.models import ContactAttempt, Meeting
 from meetings.services import calendar_feed_token_renew, calendar_set_working_hours, meeting_book
 from staff.models import AuditEntry, CompetencePlanItem, StaffQualification
@@ -59,6 +59,11 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "cases:exceptions_pending": ("get", {"leader"}),
     "cases:exception_decide": ("post", {"leader"}),
     "cases:import": ("get", {"leader"}),
+    # an import job (issue 17): only the leader who uploaded it (its errors name rows of citizens)
+    "cases:import_job": ("get", {"leader"}),
+    "cases:import_job_progress": ("get", {"leader"}),
+    "cases:import_confirm": ("post", {"leader"}),
+    "cases:import_cancel": ("post", {"leader"}),
     "cases:action": ("post", CASEWORK),
     "cases:action_form": ("get", CASEWORK),
     "cases:offer_finish": ("post", CASEWORK),
@@ -216,6 +221,9 @@ def world(
     attempt = ContactAttempt.objects.create(
         case=case, employer=case.employer, made_by=booker, outcome=ContactAttempt.Outcome.NO_ANSWER
     )
+    import_job = ImportJob.objects.create(
+        created_by=leader, filename="ark.csv", status=ImportJob.Status.READY, expires_at=timezone.now()
+    )
     users = {
         "consultant": consultant,
         "other_consultant": other_consultant,
@@ -236,6 +244,7 @@ def world(
         "conversation": conversation,
         "visitation": visitation,
         "attempt": attempt,
+        "import_job": import_job,
     }
 
 
@@ -257,6 +266,7 @@ def sample_kwargs(pattern: URLPattern, world) -> dict:
         "conversation_id": world["conversation"].pk,
         "visitation_id": world["visitation"].pk,
         "attempt_id": world["attempt"].pk,
+        "job_uuid": world["import_job"].uuid,
     }
     names = list(pattern.pattern.converters)
     unknown = [name for name in names if name not in values]
