@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from reporting.figures import PUNCTUALITY_BANDS
 from reporting.numbers import format_number, format_share
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -261,6 +262,31 @@ def report_tables(report: dict) -> list[Table]:
             row += [point["at_risk"], _share(point["survival"])]
         table.rows.append(row)
     tables.append(table)
+
+    punctuality = _("Rettidighed")  # not inside the f-string: makemessages
+    for kind in report["punctuality"].values():
+        table = Table(
+            f"{punctuality}: {kind['label']}",
+            str(definitions["punctuality"]),
+            [
+                _("Opdelt efter"),
+                _("Gruppe"),
+                *(str(label) for label in PUNCTUALITY_BANDS.values()),
+                _("I alt"),
+            ],
+        )
+        groups = [(_("Hele perioden"), [{**kind, "label": ""}])]
+        groups += [(_("Team"), kind["team"]), (_("Konsulent"), kind["consultant"])]
+        groups += [(_("Kategori"), kind["category"])]
+        groups += [
+            (_("Måned"), [{**row, "label": row["period"].start.strftime("%m-%Y")} for row in kind["months"]])
+        ]
+        for dimension, rows in groups:
+            for row in rows:
+                table.rows.append(
+                    [dimension, row["label"], *(row[band] for band in PUNCTUALITY_BANDS), row["total"]]
+                )
+        tables.append(table)
 
     note, period_word = str(definitions["excluded"]), _("Periode")
     for table in tables:

@@ -13,6 +13,7 @@ PostgreSQL alike.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -83,6 +84,13 @@ DEFINITIONS = {
         "Kaplan–Meier: andelen, der endnu ikke er tilbage i arbejde, efter uger fra D, for sager, hvis "
         "første samtale i perioden var på arbejdspladsen med arbejdsgiveren, mod de øvrige. Åbne sager og "
         "sager afsluttet af andre grunde tælles med, til de forlader opgørelsen (censureres)."
+    ),
+    "punctuality": _(
+        "Rettidighed pr. frist: de frister, der faldt i perioden (D + 55 for første samtale, D + 90 for "
+        "virksomhedsrettet indsats), i sager der ikke var afsluttet før fristen. Til tiden: nået senest på "
+        "fristen; op til 3 uger for sent: nået 1–21 dage efter; mere end 3 uger for sent: nået senere; "
+        "ikke nået: intet registreret endnu, efter eller før fristen. Første samtale tæller sager med "
+        "arbejdsgiver i kategori 2 eller 3; indsatsen de samme sager som målet for uge 13."
     ),
     "excluded": _("Sager afsluttet som »fejloprettet« holdes ude af alle nøgletal."),
 }
@@ -509,12 +517,170 @@ def offers_progression(cases: QuerySet[Case], period: Period) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Punctuality: how late the late ones are (Ankestyrelsen's practice study; Signalen's "late / late ×3")
+# ---------------------------------------------------------------------------------------------------------
+
+THREE_WEEKS = dt.timedelta(days=21)
+PUNCTUALITY_BANDS = {
+    "on_time": _("Til tiden"),
+    "late_up_to_3_weeks": _("Op til 3 uger for sent"),
+    "late_over_3_weeks": _("Mere end 3 uger for sent"),
+    "open_past_due": _("Ikke nået, fristen er overskredet"),
+    "not_yet_due": _("Ikke nået, fristen er ikke kommet"),
+}
+
+
+@dataclass(frozen=True)
+class PunctualityKind:
+    """A deadline counted from D: due on D + `due`; done on the date `delay` (done − D) measures."""
+
+    code: str
+    label: str
+    due: dt.timedelta
+    delay: str  # the annotation holding done − D (null: not done)
+
+    def cases(self, cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
+        """Cases whose deadline (D + due) lies in the period, not closed before it came."""
+        if self.code == "first_meeting":
+            base = with_first_conversation(
+                cases.filter(employer__isnull=False, category__in=EMPLOYED_CATEGORIES)
+            )
+        else:
+            base = week13_cases(cases, period)
+        return (
+            base.filter(first_absence_day__range=period.shifted_back(self.due))
+            .annotate(closed_after=_days_between("closed_on", "first_absence_day"))
+            .filter(Q(closed_on__isnull=True) | Q(closed_after__gt=self.due))
+        )
+
+    def bands(self, today: dt.date) -> dict[str, Q]:
+        done = Q(**{f"{self.delay}__isnull": False})
+        return {
+            "on_time": done & Q(**{f"{self.delay}__lte": self.due}),
+            "late_up_to_3_weeks": Q(
+                **{f"{self.delay}__gt": self.due, f"{self.delay}__lte": self.due + THREE_WEEKS}
+            ),
+            "late_over_3_weeks": Q(**{f"{self.delay}__gt": self.due + THREE_WEEKS}),
+            "open_past_due": ~done & Q(first_absence_day__lt=today - self.due),
+            "not_yet_due": ~done & Q(first_absence_day__gte=today - self.due),
+        }
+
+
+PUNCTUALITY_KINDS = [
+    PunctualityKind(
+        "first_meeting",
+        _("Første opfølgningssamtale (udgangen af uge 8)"),
+        END_OF_WEEK_8,
+        "first_conversation_delay",
+    ),
+    PunctualityKind(
+        "week13_measure",
+        _("Virksomhedsrettet indsats (udgangen af uge 13)"),
+        END_OF_WEEK_13,
+        "first_measure_delay",
+    ),
+]
+PUNCTUALITY_KINDS_BY_CODE = {kind.code: kind for kind in PUNCTUALITY_KINDS}
+
+
+def _band_counts(rows) -> dict:
+    """A table row: the count per band, the total, and the shares on time and very late."""
+    counts = Counter(rows)
+    row = {band: counts[band] for band in PUNCTUALITY_BANDS}
+    row["total"] = sum(row.values())
+    row["on_time_share"] = share(row["on_time"], row["total"])
+    row["late_over_3_weeks_share"] = share(row["late_over_3_weeks"], row["total"])
+    return row
+
+
+def _grouped(rows: list[dict], key, label) -> list[dict]:
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(key(row), (label(row), []))[1].append(row["band"])
+    return sorted(
+        (
+            {"key": group_key, "label": text, **_band_counts(bands)}
+            for group_key, (text, bands) in groups.items()
+        ),
+        key=lambda row: row["label"],
+    )
+
+
+def _consultant_label(row: dict) -> str:
+    if row["consultant_id"] is None:
+        return str(_("Ikke fordelt"))
+    return (
+        f"{row['consultant__first_name']} {row['consultant__last_name']}".strip()
+        or row["consultant__username"]
+    )
+
+
+def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -> dict:
+    """Per deadline kind, the deadlines that fell in the period (D + due in it): met on time, late by up to
+    3 weeks, late by more, not met past the deadline, not yet due; in all, by month of the deadline, by team,
+    consultant and visitation category. One query per kind: the database puts each case in its band (the
+    same conditions the drill-down selects by), the breakdowns are counted here."""
+    result = {}
+    for kind in PUNCTUALITY_KINDS:
+        band = CaseWhen(
+            *(When(condition, then=Value(code)) for code, condition in kind.bands(today).items()),
+            default=Value(""),
+        )
+        rows = list(
+            _fenced(kind.cases(cases, period).annotate(band=band)).values(
+                "band",
+                "first_absence_day",
+                "team_id",
+                "team__name",
+                "consultant_id",
+                "consultant__first_name",
+                "consultant__last_name",
+                "consultant__username",
+                "category",
+            )
+        )
+        months = [
+            {
+                "period": month,
+                **_band_counts(
+                    row["band"]
+                    for row in rows
+                    if month.start <= row["first_absence_day"] + kind.due <= month.end
+                ),
+            }
+            for month in period.months()
+        ]
+        result[kind.code] = {
+            "label": kind.label,
+            **_band_counts(row["band"] for row in rows),
+            "months": months,
+            "team": _grouped(rows, lambda r: r["team_id"], lambda r: r["team__name"] or str(_("Uden team"))),
+            "consultant": _grouped(rows, lambda r: r["consultant_id"], _consultant_label),
+            "category": _grouped(
+                rows,
+                lambda r: r["category"],
+                lambda r: str(Category(r["category"]).label) if r["category"] else str(_("Ikke visiteret")),
+            ),
+        }
+    return result
+
+
+def punctuality_json(figures: dict) -> dict:
+    """The milestone report's `punctuality` object: counts and shares per kind (no breakdowns)."""
+    keys = (*PUNCTUALITY_BANDS, "total", "on_time_share", "late_over_3_weeks_share")
+    return {
+        code: {"due_days": PUNCTUALITY_KINDS_BY_CODE[code].due.days, **{key: figure[key] for key in keys}}
+        for code, figure in figures.items()
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
 # formats.md §2: the milestone report
 # ---------------------------------------------------------------------------------------------------------
 
 
-def milestone_report(cases: QuerySet[Case], period: Period) -> dict:
-    """Exactly the JSON of formats.md §2."""
+def milestone_report(cases: QuerySet[Case], period: Period, today: dt.date | None = None) -> dict:
+    """The JSON of formats.md §2, and the `punctuality` object after its keys."""
     workplace, on_time, _months = workplace_figures(cases, period, by_month=False)
     week13, _months = week13_figures(cases, period, by_month=False)
     duration, _reasons, _days = duration_figures(cases, period)
@@ -524,6 +690,8 @@ def milestone_report(cases: QuerySet[Case], period: Period) -> dict:
         "first_meeting_on_time": on_time,
         "week13_measure": week13,
         "duration": duration,
+        # Added by issue 18 (the keys above are unchanged: other tools read them).
+        "punctuality": punctuality_json(punctuality_figures(cases, period, today or timezone.localdate())),
     }
 
 
@@ -537,6 +705,8 @@ def milestone_report_rows(report: dict) -> list[tuple[str, str, object]]:
                     rows.append((figure, f"{key}.{code}", count))
             else:
                 rows.append((figure, key, value))
+    for code, values in report.get("punctuality", {}).items():
+        rows.extend(("punctuality", f"{code}.{key}", value) for key, value in values.items())
     return rows
 
 
@@ -614,6 +784,10 @@ def drill_down(
     if figure == "one_caseworker":
         base = one_caseworker_cases(cases, period)
         return {"denominator": base, "numerator": base.filter(ONE_CASEWORKER)}.get(part)
+    if figure.startswith("punctuality:") and figure.partition(":")[2] in PUNCTUALITY_KINDS_BY_CODE:
+        kind = PUNCTUALITY_KINDS_BY_CODE[figure.partition(":")[2]]
+        bands = kind.bands(today)
+        return kind.cases(cases, period).filter(bands[part]) if part in bands else None
     if figure == "survival":
         base = first_meeting_cases(cases, period)
         return {"workplace": base.filter(AT_WORKPLACE), "other": base.exclude(AT_WORKPLACE)}.get(part)

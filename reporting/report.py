@@ -121,5 +121,6 @@ def build_report(
         "flow": figures.flow_figures(cases, period, today),
         "offers": figures.offers_progression(cases, period),
         "survival": survival,
+        "punctuality": figures.punctuality_figures(cases, period, today),
         "definitions": figures.DEFINITIONS,
     }

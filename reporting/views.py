@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from reporting import charts
 from reporting.exports import report_tables, to_csv, to_xlsx
-from reporting.figures import drill_down
+from reporting.figures import PUNCTUALITY_BANDS, drill_down
 from reporting.forms import ReportFilterForm
 from reporting.report import build_report
 from reporting.selectors import milestones_for, report_cases
@@ -54,6 +54,12 @@ def dashboard(request):
         query = urlencode(form.query())
         context |= {
             "report": report,
+            "punctuality_bands": PUNCTUALITY_BANDS,
+            "punctuality_breakdowns": {
+                "team": _("Pr. team"),
+                "consultant": _("Pr. konsulent"),
+                "category": _("Pr. visitationskategori"),
+            },
             "query": query,
             "period_query": urlencode({k: v for k, v in form.query().items() if k not in ("start", "end")}),
             "workplace_chart": charts.monthly_share_chart(

@@ -26,6 +26,12 @@ def number(value, decimals=0) -> str:
     return format_number(value, int(decimals))
 
 
+@register.filter
+def get_item(mapping: dict, key: str):
+    """mapping[key] in a template, where the key is a variable (a band of the punctuality table)."""
+    return mapping.get(key)
+
+
 @register.simple_tag
 def drill(base_query: str, figure: str, part: str, code="") -> str:
     """The query string of a drill-down link: the report's filters plus which number was clicked."""

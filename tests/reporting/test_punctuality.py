@@ -1,0 +1,79 @@
+"""Punctuality (issue 18, part 4; Ankestyrelsen's practice study found the week-8 deadline broken in 30 % of
+cases, 30 % of those by more than 3 weeks): for each deadline that fell in the period, on time, late by up to
+3 weeks, late by more, not met past the deadline, not yet due — and the drill-down lists the same cases."""
+
+import datetime as dt
+
+import pytest
+
+from reporting import figures
+from reporting.selectors import report_cases
+from tests.reporting.factories import CaseFactory, ConversationFactory, MeasureFactory
+
+pytestmark = pytest.mark.django_db
+
+MARCH = figures.Period(dt.date(2018, 3, 1), dt.date(2018, 3, 31))
+# The week-8 deadline (D + 55) falls in March for D from 5 January to 5 February 2018.
+
+
+def first_meeting(day_of_conversation: int | None, first_day: dt.date, **kwargs):
+    case = CaseFactory(first_absence_day=first_day, **kwargs)
+    if day_of_conversation is not None:
+        ConversationFactory(case=case, held_on=first_day + dt.timedelta(days=day_of_conversation))
+    return case
+
+
+@pytest.fixture
+def march(team, consultant):
+    jan = lambda day: dt.date(2018, 1, day)  # noqa: E731
+    return {
+        "on_time": first_meeting(55, jan(10), team=team, consultant=consultant),  # on the last day
+        "late_up_to_3_weeks": first_meeting(76, jan(12), team=team),  # 21 days late
+        "late_over_3_weeks": first_meeting(77, jan(14), team=team),  # 22 days late
+        "open_past_due": first_meeting(None, jan(16), team=team),
+        "closed_before": first_meeting(None, jan(18), team=team, closed_on=jan(18) + dt.timedelta(days=30)),
+        "due_in_april": first_meeting(40, dt.date(2018, 2, 10), team=team),
+    }
+
+
+def test_each_first_meeting_deadline_in_the_period_is_in_one_band(march, consultant):
+    result = figures.punctuality_figures(report_cases(), MARCH, today=dt.date(2018, 6, 1))["first_meeting"]
+    assert {band: result[band] for band in figures.PUNCTUALITY_BANDS} == {
+        "on_time": 1,
+        "late_up_to_3_weeks": 1,
+        "late_over_3_weeks": 1,
+        "open_past_due": 1,
+        "not_yet_due": 0,
+    }
+    assert (
+        result["total"] == 4 and result["on_time_share"] == 0.25 and result["late_over_3_weeks_share"] == 0.25
+    )
+    assert [row["total"] for row in result["months"]] == [4]
+    by_consultant = {row["key"]: row for row in result["consultant"]}
+    assert by_consultant[consultant.pk]["on_time"] == 1 and by_consultant[None]["total"] == 3
+    assert [row["total"] for row in result["category"]] == [4]
+
+
+def test_a_deadline_still_ahead_is_not_yet_due(march):
+    result = figures.punctuality_figures(report_cases(), MARCH, today=dt.date(2018, 3, 5))["first_meeting"]
+    # D 16 January + 55 = 12 March: after "today", so not yet due.
+    assert result["not_yet_due"] == 1 and result["open_past_due"] == 0
+
+
+def test_the_drill_down_lists_the_same_cases(march):
+    today = dt.date(2018, 6, 1)
+    for band in figures.PUNCTUALITY_BANDS:
+        listed = figures.drill_down(report_cases(), MARCH, "punctuality:first_meeting", band, today)
+        expected = {march[band].pk} if band in march else set()
+        assert set(listed.values_list("pk", flat=True)) == expected, band
+    assert figures.drill_down(report_cases(), MARCH, "punctuality:nothing", "on_time", today) is None
+
+
+def test_week_13_counts_only_started_measures(team):
+    """D + 90 in March: D from 1 December 2017 to 31 December 2017."""
+    on_time = CaseFactory(first_absence_day=dt.date(2017, 12, 5), team=team)
+    MeasureFactory(case=on_time, started_on=dt.date(2017, 12, 5) + dt.timedelta(days=90))
+    late = CaseFactory(first_absence_day=dt.date(2017, 12, 6), team=team)
+    MeasureFactory(case=late, started_on=dt.date(2017, 12, 6) + dt.timedelta(days=100))
+    result = figures.punctuality_figures(report_cases(), MARCH, today=dt.date(2018, 6, 1))["week13_measure"]
+    assert (result["on_time"], result["late_up_to_3_weeks"], result["total"]) == (1, 1, 2)
