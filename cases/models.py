@@ -445,6 +445,61 @@ class Conversation(models.Model):
         )
 
 
+class Complaint(models.Model):
+    """A complaint against a decision on the case (klage). The municipality re-assesses its decision first
+    (genvurdering); unless it changes it in the citizen's favour, it sends the complaint to Ankestyrelsen no
+    later than four weeks after receiving it (Ankestyrelsen's guidance: "senest fire uger efter, at den har
+    fået din klage"), which upholds, changes, remits or annuls it. cases/services/complaints.py keeps the
+    order of the dates; the four weeks are a deadline with alerts (visitation/deadlines.py)."""
+
+    class Decision(models.TextChoices):
+        VISITATION = "visitation", _("Visitation")
+        REASSESSMENT = "revurdering", _("Revurdering (§ 24)")
+        STOP = "ophoer", _("Ophør af sygedagpenge")
+        OFFER = "tilbud", _("Tilbud eller indsats")
+        OTHER = "anden", _("Anden afgørelse")
+
+    class Reassessment(models.TextChoices):
+        UPHELD = "fastholdt", _("Fastholdt: sendes til Ankestyrelsen")
+        CHANGED = "aendret", _("Ændret: borgeren fik medhold")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "stadfaestet", _("Stadfæstet")
+        CHANGED = "aendret", _("Ændret")
+        REMITTED = "hjemvist", _("Hjemvist")
+        ANNULLED = "ophaevet", _("Ophævet")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="complaints")
+    decision = models.CharField(_("afgørelse"), max_length=20, choices=Decision.choices)
+    decided_on = models.DateField(_("afgørelsens dato"))
+    received_on = models.DateField(_("klagen modtaget"))
+    reassessed_on = models.DateField(_("genvurderet den"), null=True, blank=True)
+    reassessment = models.CharField(
+        _("genvurdering"), max_length=20, choices=Reassessment.choices, blank=True
+    )
+    sent_on = models.DateField(_("sendt til Ankestyrelsen"), null=True, blank=True)
+    outcome = models.CharField(
+        _("Ankestyrelsens afgørelse"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    outcome_on = models.DateField(_("Ankestyrelsens afgørelse modtaget"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("klage")
+        verbose_name_plural = _("klager")
+        ordering = ["received_on", "id"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} {self.received_on:%d-%m-%Y}"
+
+    @property
+    def reassessment_done_on(self) -> dt.date | None:
+        """When the four-week obligation was met: changed in the citizen's favour, or upheld and sent on."""
+        if self.reassessment == self.Reassessment.CHANGED:
+            return self.reassessed_on
+        return self.sent_on
+
+
 class Correction(models.Model):
     """A correction or annulment of a recorded conversation, with the old values kept (the Objects API's
     'correct' link, Open Zaak's audit trail with diffs). A correction changes the record in place and keeps

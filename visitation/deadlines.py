@@ -33,6 +33,7 @@ FAST_TRACK_REPLY = "fast_track_reply"  # the employee answers a Fast Track reque
 FAST_TRACK_MEETING = "fast_track_meeting"  # first conversation no later than 2 weeks after the request
 AGREEMENT_56_EXPIRY = "agreement_56_expiry"  # a § 56 agreement runs out (renew or let it lapse)
 CATEGORY1_AFTER_WEEK8 = "category1_after_week8"  # a cat. 1 case still open after week 8: follow up, re-visit
+COMPLAINT_REASSESSMENT = "complaint_reassessment"  # a complaint re-assessed (and sent on) within 4 weeks
 
 # Danish labels for the UI (and alerts); translations only, no database.
 KIND_LABELS = {
@@ -45,6 +46,7 @@ KIND_LABELS = {
     FAST_TRACK_MEETING: _("Samtale efter Fast track"),
     AGREEMENT_56_EXPIRY: _("§ 56-aftale udløber"),
     CATEGORY1_AFTER_WEEK8: _("Kategori 1 åben efter uge 8: opfølgning og revisitation"),
+    COMPLAINT_REASSESSMENT: _("Klage: genvurdering (4 uger)"),
 }
 
 
@@ -58,6 +60,7 @@ LAPSING_KINDS = frozenset({WEEK13_MEASURE})
 
 # Order used to break ties between deadlines due on the same day (the more urgent obligation first).
 KINDS = (
+    COMPLAINT_REASSESSMENT,
     FAST_TRACK_REPLY,
     FAST_TRACK_MEETING,
     VISITATION,
@@ -82,7 +85,11 @@ DEFAULT_LEGAL_SOURCES = {
     FAST_TRACK_MEETING: "sygedagpengeloven § 13 b, stk. 2",
     AGREEMENT_56_EXPIRY: "sygedagpengeloven § 56",
     CATEGORY1_AFTER_WEEK8: "sygedagpengeloven § 12, stk. 1 (revisitation af kategori 1 efter uge 8)",
+    # The paragraph of retssikkerhedsloven was not confirmed here; Ankestyrelsen's guidance was.
+    COMPLAINT_REASSESSMENT: "Ankestyrelsen: genvurdering og videresendelse senest 4 uger efter modtagelsen",
 }
+# The municipality re-assesses a complaint, and sends it on unless it changed the decision, within 4 weeks.
+COMPLAINT_REASSESSMENT_WEEKS = 4
 
 # The absence week by whose end the SOF model wants the case visited and handed to the follow-up team.
 VISITATION_WEEK = 7
@@ -262,6 +269,8 @@ class CaseFacts:
     standby_from: dt.date | None = None
     standby_until: dt.date | None = None
     earlier_absences: Sequence[Absence] = ()
+    # Complaints against decisions: (received on, re-assessed and sent on / changed on, or None).
+    complaints: Sequence[tuple[dt.date, dt.date | None]] = ()
 
 
 @dataclass(frozen=True)
@@ -487,6 +496,13 @@ def case_deadlines(facts: CaseFacts) -> list[Deadline]:
 
     if facts.agreement_56_expires_on is not None:
         add(AGREEMENT_56_EXPIRY, facts.agreement_56_expires_on)
+
+    for received_on, done_on in facts.complaints:
+        add(
+            COMPLAINT_REASSESSMENT,
+            received_on + dt.timedelta(weeks=COMPLAINT_REASSESSMENT_WEEKS),
+            done_on=done_on,
+        )
 
     if facts.closed_on is not None:
         found = [d for d in found if d.is_done or d.due_on <= facts.closed_on]

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from cases.models import Case, Conversation, Measure, Visitation
+from cases.models import Case, Complaint, Conversation, Measure, Visitation
 from visitation.deadlines import Absence, CaseFacts, Deadline, Rules
 from visitation.deadlines import case_deadlines as compute_deadlines
 
@@ -24,9 +24,9 @@ def _first_measure(case_ref, **started):
 
 
 def case_deadline_facts(*, case: Case, today: dt.date | None = None) -> CaseFacts:
-    """Gather what the rules need: two queries (the case's dated records in one row, the person's earlier
-    cases), plus one for the rule set unless it is already loaded. A measure dated after `today` (default:
-    today) is planned, not started: it meets no deadline until its day has come."""
+    """Gather what the rules need: three queries (the case's dated records in one row, the person's earlier
+    cases, its complaints), plus one for the rule set unless it is already loaded. A measure dated after
+    `today` (default: today) is planned, not started: it meets no deadline until its day has come."""
     today = today or timezone.localdate()
     records = (
         Case.objects.filter(pk=case.pk)
@@ -58,13 +58,18 @@ def case_deadline_facts(*, case: Case, today: dt.date | None = None) -> CaseFact
         .exclude(closing_reason__excluded_from_figures=True)
         .values_list("first_absence_day", "closed_on", "employer_id")
     )
+    records["complaints"] = [_complaint_fact(complaint) for complaint in Complaint.objects.filter(case=case)]
     return _facts(case, records, earlier, case.rule_set.as_rules())
+
+
+def _complaint_fact(complaint: Complaint) -> tuple[dt.date, dt.date | None]:
+    return complaint.received_on, complaint.reassessment_done_on
 
 
 def cases_deadline_facts(
     *, cases: list[Case], rules: dict[int, Rules], today: dt.date | None = None
 ) -> dict[int, CaseFacts]:
-    """The same facts for many cases at once (the import): four queries whatever the number of cases.
+    """The same facts for many cases at once (the import): five queries whatever the number of cases.
     `rules` maps each case's rule_set_id to its plain rules (read the rule sets once)."""
     case_ids = [case.pk for case in cases]
     records: dict[int, dict] = {
@@ -74,6 +79,7 @@ def cases_deadline_facts(
             "latest_conversation_on": None,
             "first_measure_on": None,
             "first_measure_planned_on": None,
+            "complaints": [],
         }
         for case_id in case_ids
     }
@@ -104,6 +110,8 @@ def cases_deadline_facts(
     ):
         records[case_id]["first_measure_on"] = first
         records[case_id]["first_measure_planned_on"] = planned
+    for complaint in Complaint.objects.filter(case_id__in=case_ids):
+        records[complaint.case_id]["complaints"].append(_complaint_fact(complaint))
     absences_by_person: dict[int, list[tuple]] = {}
     for person_id, first_day, closed_on, employer_id in (
         Case.objects.filter(person_id__in={case.person_id for case in cases})
@@ -155,6 +163,7 @@ def _facts(case: Case, records: dict, earlier, rules: Rules) -> CaseFacts:
             Absence(first_absence_day=first_day, last_day=closed_on, employed=employer_id is not None)
             for first_day, closed_on, employer_id in earlier
         ),
+        complaints=tuple(records["complaints"]),
     )
 
 

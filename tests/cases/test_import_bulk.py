@@ -63,20 +63,21 @@ def alice(consultant):
 
 
 def test_a_sheet_costs_the_same_queries_whatever_its_rows(alice):
-    # Creating (28): validation reads the exception reasons, measure types, closing reasons, rule sets, the
+    # Creating (29): validation reads the exception reasons, measure types, closing reasons, rule sets, the
     # consultant alice and the people (6; none is known, so no read of their cases); the transaction (2);
     # the write reads the people and inserts the new, reads the employers and inserts the new, reads the
     # rows' cases and alice's team, and inserts the cases, assignments, visitations, conversations,
     # exceptions, measures, events and audit entries (14); the deadline refresh reads the rule sets, the
-    # cases' visitations, conversations and measures and the people's cases, and updates the stored
-    # deadlines (6). Nothing per row.
+    # cases' visitations, conversations, measures and complaints and the people's cases, and updates the
+    # stored deadlines (7). Nothing per row.
     small, large = sheet(varied_rows(0, 3)), sheet(varied_rows(100, 30))
-    assert queries_of_import(small) == queries_of_import(large) == 28
+    assert queries_of_import(small) == queries_of_import(large) == 29
     assert Case.objects.count() == 33
-    # Updating every row again (24): validation also reads the people's cases; the write reads what the
+    # Updating every row again (25): validation also reads the people's cases; the write reads what the
     # cases hold (assignments, visitations, conversations, approved exceptions, measures) instead of
-    # inserting, and audits; nothing in the sheet changed, so no update of cases, conversations or deadlines.
-    assert queries_of_import(small) == queries_of_import(large) == 24
+    # inserting, and audits; the deadline facts are read again (complaints included), but nothing in the
+    # sheet changed, so no update of cases, conversations or deadlines.
+    assert queries_of_import(small) == queries_of_import(large) == 25
     assert Case.objects.count() == 33
 
 
