@@ -9,6 +9,7 @@ from cases.models import Conversation
 from meetings.models import Absence, ContactAttempt
 from meetings.selectors import bookable_consultants
 from staff.labels import staff_label
+from staff.selectors import consultants_of_municipality
 from visitation.models import HandoverReason
 
 
@@ -51,6 +52,19 @@ class BookingForm(forms.Form):
         return dt.datetime.combine(
             self.cleaned_data["day"], self.cleaned_data["time"], tzinfo=ZoneInfo(settings.TIME_ZONE)
         )
+
+
+class AllocateForm(forms.Form):
+    """The allocation list's row form: a consultant of the case's municipality, and the team whose list to
+    return to. Any other consultant id (another municipality's, none, not a number, a Unicode digit that
+    int() refuses) is invalid; the view answers it with a 404."""
+
+    consultant = forms.ModelChoiceField(queryset=None)
+    team = forms.SlugField(required=False, max_length=100)
+
+    def __init__(self, *args, municipality_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = consultants_of_municipality(municipality_id)
 
 
 class ConfirmBookingForm(BookingForm):

@@ -1,6 +1,7 @@
 """Thin views: authorise, validate with a form, call one service, redirect."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -19,6 +20,7 @@ from cases.services import meetings_link
 from meetings import documents, selectors, services, slots
 from meetings.forms import (
     AbsenceForm,
+    AllocateForm,
     BookingForm,
     CancelForm,
     ConfirmBookingForm,
@@ -30,7 +32,7 @@ from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
 from staff.models import AuditEntry, Team
 from staff.roles import Role, has_role
-from staff.selectors import consultants_of_municipality, user_municipality_id
+from staff.selectors import user_municipality_id
 
 BOOKING_ROLES = (Role.BOOKER, Role.LEADER)
 CALENDAR_ROLES = (Role.BOOKER, Role.LEADER, Role.CONSULTANT)
@@ -476,11 +478,11 @@ def allocation(request):
 @role_required(Role.LEADER, Role.BOOKER)
 def allocate(request, case_uuid):
     case = _get_case_for_booker(request, case_uuid)
-    chosen = request.POST.get("consultant", "")
-    # Only a consultant of the case's municipality; any other id (or none, or not a number) is a 404.
-    consultant = get_object_or_404(
-        consultants_of_municipality(case.municipality_id), pk=int(chosen) if chosen.isdigit() else 0
-    )
+    form = AllocateForm(request.POST, municipality_id=case.municipality_id)
+    if "consultant" in form.errors:
+        raise Http404  # only a consultant of the case's municipality; any other value is not there to find
+    consultant = form.cleaned_data["consultant"]
+    team_slug = form.cleaned_data.get("team") or ""
     try:
         meetings_link.case_allocate(case=case, consultant=consultant, actor=request.user)
         audit_record(request=request, action=AuditEntry.Action.CHANGE, object_type="allocation", case=case)
@@ -491,5 +493,5 @@ def allocate(request, case_uuid):
     except ValidationError as error:
         _errors(request, error)
     return redirect(
-        reverse("meetings:allocation") + (f"?team={request.POST['team']}" if request.POST.get("team") else "")
+        reverse("meetings:allocation") + (f"?{urlencode({'team': team_slug})}" if team_slug else "")
     )
