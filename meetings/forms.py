@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Conversation
 from meetings.models import Absence, ContactAttempt
 from meetings.selectors import bookable_consultants
+from staff.dates import START_DAYS_AHEAD, SensibleDateField
 from staff.labels import staff_label
 from staff.selectors import consultants_of_municipality
 from visitation.models import HandoverReason
@@ -27,7 +28,12 @@ class ConsultantChoiceField(forms.ModelChoiceField):
 
 class BookingForm(forms.Form):
     consultant = ConsultantChoiceField(label=_("Konsulent"), queryset=None)
-    day = forms.DateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    # A first meeting is booked at most a year ahead (staff/dates.py); the service holds it to the deadline.
+    day = SensibleDateField(
+        label=_("Dato"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        days_ahead=START_DAYS_AHEAD,
+    )
     time = forms.TimeField(
         label=_("Klokkeslæt"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -91,8 +97,10 @@ class BootstrapForm(forms.Form):
 
 
 class RescheduleForm(BootstrapForm):
-    day = forms.DateField(
-        label=_("Ny dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    day = SensibleDateField(
+        label=_("Ny dato"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        days_ahead=START_DAYS_AHEAD,
     )
     time = forms.TimeField(
         label=_("Nyt klokkeslæt"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -124,6 +132,7 @@ class AbsenceForm(forms.ModelForm):
     class Meta:
         model = Absence
         fields = ["kind", "starts_on", "ends_on"]
+        field_classes = {"starts_on": SensibleDateField, "ends_on": SensibleDateField}
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
