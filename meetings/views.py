@@ -339,6 +339,16 @@ def _monday_from(request) -> dt.date:
     return slots.monday_of(day)
 
 
+def _audit_week(request, rows, object_type: str) -> None:
+    """A week view names each meeting's employer and links its case: one read entry per case shown."""
+    audit_record_many(
+        request=request,
+        action=AuditEntry.Action.READ,
+        object_type=object_type,
+        cases=selectors.week_view_cases(rows),
+    )
+
+
 def _week_context(monday: dt.date) -> dict:
     iso = monday.isocalendar()
     return {
@@ -362,8 +372,10 @@ def team_week(request):
     consultants = selectors.bookable_consultants(municipality_id=municipality_id)
     if team:
         consultants = consultants.filter(staff__team=team)
+    rows = selectors.week_view(consultants=list(consultants), monday=monday)
+    _audit_week(request, rows, "team_calendar")
     context = {
-        "rows": selectors.week_view(consultants=list(consultants), monday=monday),
+        "rows": rows,
         "teams": teams,
         "team": team,
         **_week_context(monday),
@@ -377,11 +389,9 @@ def consultant_week(request, user_id: int):
     consultants = selectors.bookable_consultants(municipality_id=user_municipality_id(request.user))
     consultant = get_object_or_404(consultants, pk=user_id)
     monday = _monday_from(request)
-    context = {
-        "consultant": consultant,
-        "rows": selectors.week_view(consultants=[consultant], monday=monday),
-        **_week_context(monday),
-    }
+    rows = selectors.week_view(consultants=[consultant], monday=monday)
+    _audit_week(request, rows, "consultant_calendar")
+    context = {"consultant": consultant, "rows": rows, **_week_context(monday)}
     return render(request, "meetings/consultant_week.html", context)
 
 
@@ -389,13 +399,15 @@ def consultant_week(request, user_id: int):
 def my_calendar(request):
     monday = _monday_from(request)
     calendar = ConsultantCalendar.objects.filter(consultant=request.user).first()
+    rows = selectors.week_view(consultants=[request.user], monday=monday) if calendar else []
+    _audit_week(request, rows, "my_calendar")
     feed_url = None
     if calendar and calendar.feed_token:
         feed_url = request.build_absolute_uri(reverse("meetings:feed", kwargs={"token": calendar.feed_token}))
     context = {
         "consultant": request.user,
         "calendar": calendar,
-        "rows": selectors.week_view(consultants=[request.user], monday=monday) if calendar else [],
+        "rows": rows,
         "feed_url": feed_url,
         "absence_form": AbsenceForm(),
         "absences": request.user.absences.filter(ends_on__gte=timezone.localdate()),
@@ -470,6 +482,9 @@ def allocation(request):
     )
     today = timezone.localdate()
     rows = [(case, selectors.first_meeting_deadline(case), case.absence_week(today)) for case in cases]
+    audit_record_many(
+        request=request, action=AuditEntry.Action.READ, object_type="allocation_list", cases=cases
+    )
     context = {"team": team, "teams": teams, "caseloads": caseloads, "rows": rows}
     return render(request, "meetings/allocation.html", context)
 
