@@ -339,7 +339,7 @@ def _monday_from(request) -> dt.date:
     return slots.monday_of(day)
 
 
-def _audit_week(request, rows, object_type: str) -> None:
+def _audit_week(request, rows, *, object_type: str) -> None:
     """A week view names each meeting's employer and links its case: one read entry per case shown."""
     audit_record_many(
         request=request,
@@ -373,7 +373,7 @@ def team_week(request):
     if team:
         consultants = consultants.filter(staff__team=team)
     rows = selectors.week_view(consultants=list(consultants), monday=monday)
-    _audit_week(request, rows, "team_calendar")
+    _audit_week(request, rows, object_type="team_calendar")
     context = {
         "rows": rows,
         "teams": teams,
@@ -390,7 +390,7 @@ def consultant_week(request, user_id: int):
     consultant = get_object_or_404(consultants, pk=user_id)
     monday = _monday_from(request)
     rows = selectors.week_view(consultants=[consultant], monday=monday)
-    _audit_week(request, rows, "consultant_calendar")
+    _audit_week(request, rows, object_type="consultant_calendar")
     context = {"consultant": consultant, "rows": rows, **_week_context(monday)}
     return render(request, "meetings/consultant_week.html", context)
 
@@ -400,7 +400,7 @@ def my_calendar(request):
     monday = _monday_from(request)
     calendar = ConsultantCalendar.objects.filter(consultant=request.user).first()
     rows = selectors.week_view(consultants=[request.user], monday=monday) if calendar else []
-    _audit_week(request, rows, "my_calendar")
+    _audit_week(request, rows, object_type="my_calendar")
     feed_url = None
     if calendar and calendar.feed_token:
         feed_url = request.build_absolute_uri(reverse("meetings:feed", kwargs={"token": calendar.feed_token}))
@@ -482,9 +482,7 @@ def allocation(request):
     )
     today = timezone.localdate()
     rows = [(case, selectors.first_meeting_deadline(case), case.absence_week(today)) for case in cases]
-    audit_record_many(
-        request=request, action=AuditEntry.Action.READ, object_type="allocation_list", cases=cases
-    )
+    audit_record_many(request=request, action=AuditEntry.Action.READ, object_type="allocation", cases=cases)
     context = {"team": team, "teams": teams, "caseloads": caseloads, "rows": rows}
     return render(request, "meetings/allocation.html", context)
 

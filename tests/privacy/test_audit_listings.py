@@ -105,7 +105,7 @@ def test_the_allocation_list_records_a_read_of_each_case_listed(client, leader):
     waiting = [CaseFactory(consultant=None, team=None) for _ in range(3)]
     client.force_login(leader)
     assert client.get(reverse("meetings:allocation")).status_code == 200
-    logged = entries("allocation_list")
+    logged = entries("allocation")  # read: the list; a change (the allocation itself) has its own action
     assert {e.case_uuid for e in logged} == {case.uuid for case in waiting}
     assert all(e.person_uuid for e in logged)
 
