@@ -220,7 +220,8 @@ def test_allocation_never_500s_or_saves_half(client, leader, karen, consultant_i
         assert Case.objects.get(pk=case.pk).consultant == karen
     else:
         assert response.status_code == 404  # anything but a consultant of the case's municipality
-    assert client.get(reverse("meetings:allocation"), {"team": team_slug}).status_code == 200
+    for page in ("meetings:allocation", "meetings:team_week"):  # the list and the calendar read ?team= too
+        assert client.get(reverse(page), {"team": team_slug, "uge": team_slug}).status_code == 200
 
 
 def booking_data(data, case, karen) -> dict:
