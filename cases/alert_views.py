@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from cases import alert_kinds
 from cases.selectors import alerts as alert_selectors
 from cases.services import alerts as alert_services
+from staff.audit import audit_record_many
+from staff.models import AuditEntry
 from staff.roles import Role, has_role
 
 
@@ -40,6 +42,11 @@ def my_alerts(request):
             if alert.kind == chosen.kind
             and getattr(alert_selectors.alert_consultant(alert), "pk", None) == chosen.consultant_id
         ]
+    # The page names citizens and employers: one read entry per case listed (one insert for the lot).
+    listed = {alert.case_id: alert.case for alert in alerts if alert.case_id}
+    audit_record_many(
+        request=request, action=AuditEntry.Action.READ, object_type="alert_list", cases=listed.values()
+    )
     # Leaders are told when the sweep has stopped (worker or beat down): no alert would reach anyone.
     sweep_late = has_role(request.user, Role.LEADER, Role.ADMINISTRATOR) and alert_selectors.sweep_is_late()
     return render(

@@ -128,6 +128,7 @@ class CaseRegisterForm(forms.Form):
         self.fields["restricted_staff"].queryset = staff_of_municipality(self.municipality_id)
         self.duplicates = []
         self.person = None
+        self.cpr_looked_up = False  # the duplicate look-up by CPR ran (the view records it in the audit log)
         self.employer_obj = None
 
     def clean_cpr(self):
@@ -150,6 +151,7 @@ class CaseRegisterForm(forms.Form):
                         self.add_error(field, message)
         if "cpr" in cleaned and cleaned.get("first_absence_day") and not self.errors:
             self.person = person_find(cpr=cleaned["cpr"])
+            self.cpr_looked_up = True
             probable = list(
                 case_probable_duplicates(person=self.person, first_absence_day=cleaned["first_absence_day"])
             )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Conversation, ReassessmentOutcome, Restriction, StandbyGround
+from staff.dates import START_DAYS_AHEAD, SensibleDateField
 from staff.labels import staff_label
 from staff.selectors import consultants_of_municipality, staff_of_municipality
 from visitation.models import Category, ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
@@ -26,7 +27,8 @@ class DateInput(forms.DateInput):
 
 
 def _date(label, required=True, initial_today=False, **kwargs):
-    return forms.DateField(
+    """A date from 1900 on and not beyond staff.dates' widest range; the services hold it to the case."""
+    return SensibleDateField(
         label=label,
         required=required,
         widget=DateInput(),
@@ -57,8 +59,11 @@ class GradualReturnStepsMixin(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for number in range(1, STEP_ROWS + 1):
-            self.fields[f"step_{number}_from"] = forms.DateField(
-                label=_("Trin %(n)s fra") % {"n": number}, required=False, widget=DateInput()
+            self.fields[f"step_{number}_from"] = SensibleDateField(
+                label=_("Trin %(n)s fra") % {"n": number},
+                required=False,
+                widget=DateInput(),
+                days_ahead=START_DAYS_AHEAD,
             )
             self.fields[f"step_{number}_hours"] = HoursField(
                 label=_("Trin %(n)s timer pr. uge") % {"n": number},
@@ -129,7 +134,7 @@ class ConversationForm(GradualReturnStepsMixin):
 
 class MeasureForm(GradualReturnStepsMixin):
     type = forms.ModelChoiceField(label=_("Type"), queryset=MeasureType.objects.none())
-    started_on = _date(_("Start"), initial_today=True)
+    started_on = _date(_("Start"), initial_today=True, days_ahead=START_DAYS_AHEAD)
     ended_on = _date(_("Slut"), required=False)
     note = forms.CharField(label=_("Bemærkning"), max_length=500, required=False)
 
@@ -140,7 +145,7 @@ class MeasureForm(GradualReturnStepsMixin):
 
 class OfferForm(forms.Form):
     type = forms.ModelChoiceField(label=_("Tilbud"), queryset=OfferType.objects.none())
-    started_on = _date(_("Start"), initial_today=True)
+    started_on = _date(_("Start"), initial_today=True, days_ahead=START_DAYS_AHEAD)
     ended_on = _date(_("Slut"), required=False)
     score_start = forms.IntegerField(
         label=_("Borgerens egen vurdering ved start (1–10)"), required=False, min_value=1, max_value=10
@@ -309,14 +314,14 @@ class ConversationCorrectForm(forms.Form):
 
 class MeasureCorrectForm(forms.Form):
     type = forms.ModelChoiceField(label=_("Type"), queryset=MeasureType.objects.order_by("label"))
-    started_on = _date(_("Start"))
+    started_on = _date(_("Start"), days_ahead=START_DAYS_AHEAD)
     ended_on = _date(_("Slut"), required=False)
     reason = forms.CharField(label=_("Hvorfor rettes indsatsen?"), max_length=500)
 
 
 class OfferCorrectForm(forms.Form):
     type = forms.ModelChoiceField(label=_("Tilbud"), queryset=OfferType.objects.order_by("label"))
-    started_on = _date(_("Start"))
+    started_on = _date(_("Start"), days_ahead=START_DAYS_AHEAD)
     ended_on = _date(_("Slut"), required=False)
     reason = forms.CharField(label=_("Hvorfor rettes tilbuddet?"), max_length=500)
 

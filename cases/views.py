@@ -74,10 +74,34 @@ def my_cases(request):
     return render(request, "cases/my_cases.html", {"rows": rows, "filters": filters, "today": today})
 
 
+def _audit_duplicate_lookup(request, form: CaseRegisterForm) -> None:
+    """The registration's look-up by CPR number reads whether the citizen has cases, and shows the
+    overlapping ones: a search entry (the CPR number only as the masked fingerprint the search keeps) and a
+    read entry per case shown."""
+    audit_record(
+        request=request,
+        action=AuditEntry.Action.SEARCH,
+        object_type="duplicate_lookup",
+        person=form.person,
+        search_terms=form.cleaned_data["cpr"],
+        detail=ngettext("%(count)s sag fundet", "%(count)s sager fundet", len(form.duplicates))
+        % {"count": len(form.duplicates)},
+    )
+    audit_record_many(
+        request=request,
+        action=AuditEntry.Action.READ,
+        object_type="duplicate_lookup",
+        cases=[{"uuid": case.uuid, "person__uuid": form.person.uuid} for case in form.duplicates],
+    )
+
+
 @role_required(Role.BOOKER, Role.LEADER, Role.ADMINISTRATOR)
 def register(request):
     form = CaseRegisterForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if form.cpr_looked_up:
+        _audit_duplicate_lookup(request, form)
+    if valid:
         data = form.cleaned_data
         try:
             with transaction.atomic():

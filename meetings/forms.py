@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Conversation
 from meetings.models import Absence, ContactAttempt
 from meetings.selectors import bookable_consultants
+from staff.dates import START_DAYS_AHEAD, SensibleDateField
 from staff.labels import staff_label
+from staff.selectors import consultants_of_municipality
 from visitation.models import HandoverReason
 
 
@@ -26,7 +28,12 @@ class ConsultantChoiceField(forms.ModelChoiceField):
 
 class BookingForm(forms.Form):
     consultant = ConsultantChoiceField(label=_("Konsulent"), queryset=None)
-    day = forms.DateField(label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    # A first meeting is booked at most a year ahead (staff/dates.py); the service holds it to the deadline.
+    day = SensibleDateField(
+        label=_("Dato"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        days_ahead=START_DAYS_AHEAD,
+    )
     time = forms.TimeField(
         label=_("Klokkeslæt"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -53,6 +60,19 @@ class BookingForm(forms.Form):
         )
 
 
+class AllocateForm(forms.Form):
+    """The allocation list's row form: a consultant of the case's municipality, and the team whose list to
+    return to. Any other consultant id (another municipality's, none, not a number, a Unicode digit that
+    int() refuses) is invalid; the view answers it with a 404."""
+
+    consultant = forms.ModelChoiceField(queryset=None)
+    team = forms.SlugField(required=False, max_length=100)
+
+    def __init__(self, *args, municipality_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = consultants_of_municipality(municipality_id)
+
+
 class ConfirmBookingForm(BookingForm):
     """The confirmation step: the chosen slot again (hidden), plus what the booker must add when the slot is
     after the deadline or the consultant is not the case's own."""
@@ -77,8 +97,10 @@ class BootstrapForm(forms.Form):
 
 
 class RescheduleForm(BootstrapForm):
-    day = forms.DateField(
-        label=_("Ny dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    day = SensibleDateField(
+        label=_("Ny dato"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        days_ahead=START_DAYS_AHEAD,
     )
     time = forms.TimeField(
         label=_("Nyt klokkeslæt"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -116,6 +138,7 @@ class AbsenceForm(forms.ModelForm):
     class Meta:
         model = Absence
         fields = ["kind", "starts_on", "ends_on"]
+        field_classes = {"starts_on": SensibleDateField, "ends_on": SensibleDateField}
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

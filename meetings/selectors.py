@@ -104,6 +104,16 @@ class WeekRow:
     days: list[DayColumn]
 
 
+def week_view_cases(rows: list[WeekRow]) -> list:
+    """The cases whose meetings a week view shows, each once (for the views' audit entries)."""
+    cases = {}
+    for row in rows:
+        for column in row.days:
+            for meeting in column.meetings:
+                cases[meeting.case_id] = meeting.case
+    return list(cases.values())
+
+
 def week_view(*, consultants: list, monday: dt.date) -> list[WeekRow]:
     """One row per consultant, one column per weekday (Monday–Friday, plus weekend days with meetings)."""
     tz = local_tz()
@@ -118,7 +128,7 @@ def week_view(*, consultants: list, monday: dt.date) -> list[WeekRow]:
             starts_at__gte=dt.datetime.combine(days[0], dt.time.min, tzinfo=tz),
             starts_at__lt=dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
         )
-        .select_related("case__employer")
+        .select_related("case__employer", "case__person")  # the person's uuid: the views' audit entries
         .order_by("starts_at")
     ):
         meetings.setdefault(meeting.consultant_id, []).append(meeting)

@@ -2,11 +2,13 @@
 
 import datetime as dt
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +23,7 @@ from cases.views_casework import correction_page
 from meetings import documents, selectors, services, slots
 from meetings.forms import (
     AbsenceForm,
+    AllocateForm,
     BookingForm,
     CancelForm,
     ConfirmBookingForm,
@@ -33,7 +36,7 @@ from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
 from staff.models import AuditEntry, Team
 from staff.roles import Role, has_role
-from staff.selectors import consultants_of_municipality, user_municipality_id
+from staff.selectors import user_municipality_id
 
 BOOKING_ROLES = (Role.BOOKER, Role.LEADER)
 CALENDAR_ROLES = (Role.BOOKER, Role.LEADER, Role.CONSULTANT)
@@ -363,6 +366,23 @@ def _monday_from(request) -> dt.date:
     return slots.monday_of(day)
 
 
+def _chosen_team(request, teams):
+    """The team named by ?team=<slug>, or None. Anything that is not a slug is not looked up (PostgreSQL
+    refuses a NUL byte in a query: a 500 found by the fuzz tests)."""
+    slug = request.GET.get("team", "")
+    return teams.filter(slug=slug).first() if slug and slug_re.fullmatch(slug) else None
+
+
+def _audit_week(request, rows, *, object_type: str) -> None:
+    """A week view names each meeting's employer and links its case: one read entry per case shown."""
+    audit_record_many(
+        request=request,
+        action=AuditEntry.Action.READ,
+        object_type=object_type,
+        cases=selectors.week_view_cases(rows),
+    )
+
+
 def _week_context(monday: dt.date) -> dict:
     iso = monday.isocalendar()
     return {
@@ -380,14 +400,16 @@ def team_week(request):
     monday = _monday_from(request)
     municipality_id = user_municipality_id(request.user)  # only the user's own municipality's calendars
     teams = Team.objects.filter(department__municipality_id=municipality_id)
-    team = teams.filter(slug=request.GET.get("team", "")).first()
+    team = _chosen_team(request, teams)
     if team is None and getattr(request.user, "staff", None) and request.user.staff.team_id:
         team = teams.filter(pk=request.user.staff.team_id).first()
     consultants = selectors.bookable_consultants(municipality_id=municipality_id)
     if team:
         consultants = consultants.filter(staff__team=team)
+    rows = selectors.week_view(consultants=list(consultants), monday=monday)
+    _audit_week(request, rows, object_type="team_calendar")
     context = {
-        "rows": selectors.week_view(consultants=list(consultants), monday=monday),
+        "rows": rows,
         "teams": teams,
         "team": team,
         **_week_context(monday),
@@ -401,11 +423,9 @@ def consultant_week(request, user_id: int):
     consultants = selectors.bookable_consultants(municipality_id=user_municipality_id(request.user))
     consultant = get_object_or_404(consultants, pk=user_id)
     monday = _monday_from(request)
-    context = {
-        "consultant": consultant,
-        "rows": selectors.week_view(consultants=[consultant], monday=monday),
-        **_week_context(monday),
-    }
+    rows = selectors.week_view(consultants=[consultant], monday=monday)
+    _audit_week(request, rows, object_type="consultant_calendar")
+    context = {"consultant": consultant, "rows": rows, **_week_context(monday)}
     return render(request, "meetings/consultant_week.html", context)
 
 
@@ -413,13 +433,15 @@ def consultant_week(request, user_id: int):
 def my_calendar(request):
     monday = _monday_from(request)
     calendar = ConsultantCalendar.objects.filter(consultant=request.user).first()
+    rows = selectors.week_view(consultants=[request.user], monday=monday) if calendar else []
+    _audit_week(request, rows, object_type="my_calendar")
     feed_url = None
     if calendar and calendar.feed_token:
         feed_url = request.build_absolute_uri(reverse("meetings:feed", kwargs={"token": calendar.feed_token}))
     context = {
         "consultant": request.user,
         "calendar": calendar,
-        "rows": selectors.week_view(consultants=[request.user], monday=monday) if calendar else [],
+        "rows": rows,
         "feed_url": feed_url,
         "absence_form": AbsenceForm(),
         "absences": request.user.absences.filter(ends_on__gte=timezone.localdate()),
@@ -484,7 +506,7 @@ def allocation(request):
     member = getattr(request.user, "staff", None)
     municipality_id = user_municipality_id(request.user)  # only the user's own municipality's teams
     teams = Team.objects.filter(department__municipality_id=municipality_id)
-    team = teams.filter(slug=request.GET.get("team", "")).first() or (member.team if member else None)
+    team = _chosen_team(request, teams) or (member.team if member else None)
     caseloads = selectors.team_caseloads(team=team) if team else []
     department_id = team.department_id if team else None
     cases = list(
@@ -494,6 +516,7 @@ def allocation(request):
     )
     today = timezone.localdate()
     rows = [(case, selectors.first_meeting_deadline(case), case.absence_week(today)) for case in cases]
+    audit_record_many(request=request, action=AuditEntry.Action.READ, object_type="allocation", cases=cases)
     context = {"team": team, "teams": teams, "caseloads": caseloads, "rows": rows}
     return render(request, "meetings/allocation.html", context)
 
@@ -502,11 +525,11 @@ def allocation(request):
 @role_required(Role.LEADER, Role.BOOKER)
 def allocate(request, case_uuid):
     case = _get_case_for_booker(request, case_uuid)
-    chosen = request.POST.get("consultant", "")
-    # Only a consultant of the case's municipality; any other id (or none, or not a number) is a 404.
-    consultant = get_object_or_404(
-        consultants_of_municipality(case.municipality_id), pk=int(chosen) if chosen.isdigit() else 0
-    )
+    form = AllocateForm(request.POST, municipality_id=case.municipality_id)
+    if "consultant" in form.errors:
+        raise Http404  # only a consultant of the case's municipality; any other value is not there to find
+    consultant = form.cleaned_data["consultant"]
+    team_slug = form.cleaned_data.get("team") or ""
     try:
         meetings_link.case_allocate(case=case, consultant=consultant, actor=request.user)
         audit_record(request=request, action=AuditEntry.Action.CHANGE, object_type="allocation", case=case)
@@ -517,5 +540,5 @@ def allocate(request, case_uuid):
     except ValidationError as error:
         _errors(request, error)
     return redirect(
-        reverse("meetings:allocation") + (f"?team={request.POST['team']}" if request.POST.get("team") else "")
+        reverse("meetings:allocation") + (f"?{urlencode({'team': team_slug})}" if team_slug else "")
     )

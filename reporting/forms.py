@@ -1,10 +1,12 @@
 import datetime as dt
+from functools import partial
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reporting.figures import Period
 from reporting.selectors import consultants_for, teams_for
+from staff.dates import SensibleDateField
 from visitation.models import Category
 
 
@@ -24,9 +26,13 @@ def default_period(today: dt.date) -> Period:
     return Period(first, today)
 
 
+PeriodDateField = partial(SensibleDateField, days_ahead=10 * 366)
+
+
 class ReportFilterForm(forms.Form):
-    start = forms.DateField(label=_("Fra"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("Til"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    # From 1900 (staff/dates.py: 0001-01-01 is a typing error); up to ten years ahead, as milestones may be.
+    start = PeriodDateField(label=_("Fra"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = PeriodDateField(label=_("Til"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=None, required=False, to_field_name="slug", empty_label=_("Alle teams")
     )

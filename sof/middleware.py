@@ -40,6 +40,28 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+class NoStoreMiddleware:
+    """Cache-Control: no-store on every response Django makes (issue 17), so no browser, proxy or shared
+    computer keeps a page or file with personal or health data: case pages, lists, letters (PDF), calendar
+    invitations and feeds, exports, API answers, error pages. Every response rather than only a signed-in
+    user's: the calendar feed (a secret token in the URL) and the API (a token in a header, unknown to this
+    middleware) carry personal data without a session, and nothing dynamic here gains from a cache. Static
+    files are served by WhiteNoise before this runs and keep their long cache headers. A view opts out with
+    staff.decorators.cache_allowed; a view's own Cache-Control is kept only when it already says no-store
+    (django's never_cache)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(response, "cache_allowed", False):
+            return response
+        if "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 class UploadSizeLimitMiddleware:
     """Refuse a request body above settings.UPLOAD_MAX_MEGABYTES before anything reads it, with a page that
     says so (413), instead of a broken connection or a generic error."""

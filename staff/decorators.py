@@ -20,3 +20,16 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def cache_allowed(view):
+    """Let a response be cached: sof.middleware.NoStoreMiddleware then leaves its Cache-Control alone. Only
+    for a view whose response holds no personal data (none does today; static files never reach Django)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.cache_allowed = True
+        return response
+
+    return wrapped

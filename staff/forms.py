@@ -1,7 +1,14 @@
+from functools import partial
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from staff.dates import SensibleDateField
 from staff.models import CompetenceItemType, CompetencePlanItem, StaffQualification
+
+# Competence plans and qualifications: from 1900 (staff/dates.py), and a plan may reach years ahead (Herning
+# planned every conversion over two and a half years), so up to ten.
+PlanDateField = partial(SensibleDateField, days_ahead=10 * 366)
 
 
 class DateInput(forms.DateInput):
@@ -14,8 +21,8 @@ class DateInput(forms.DateInput):
 
 
 class CompetencePlanForm(forms.Form):
-    expectation_talk_on = forms.DateField(label=_("Forventningssamtale holdt den"), widget=DateInput)
-    expected_transition_on = forms.DateField(
+    expectation_talk_on = PlanDateField(label=_("Forventningssamtale holdt den"), widget=DateInput)
+    expected_transition_on = PlanDateField(
         label=_("Forventet dato for overgang til ny fastholdelseskonsulent"), required=False, widget=DateInput
     )
     leader_notes = forms.CharField(
@@ -30,22 +37,22 @@ class CompetencePlanItemAddForm(forms.Form):
     item_type = forms.ModelChoiceField(
         label=_("Tiltag fra kataloget"), queryset=CompetenceItemType.objects.filter(is_active=True)
     )
-    planned_start_on = forms.DateField(label=_("Planlagt start"), widget=DateInput)
-    planned_end_on = forms.DateField(label=_("Planlagt afsluttet"), required=False, widget=DateInput)
+    planned_start_on = PlanDateField(label=_("Planlagt start"), widget=DateInput)
+    planned_end_on = PlanDateField(label=_("Planlagt afsluttet"), required=False, widget=DateInput)
     note = forms.CharField(label=_("Bemærkning"), required=False, max_length=300)
 
 
 class CompetencePlanItemForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CompetencePlanItem.Status.choices)
-    planned_start_on = forms.DateField(label=_("Planlagt start"), widget=DateInput)
-    planned_end_on = forms.DateField(label=_("Planlagt afsluttet"), required=False, widget=DateInput)
-    completed_on = forms.DateField(label=_("Gennemført den"), required=False, widget=DateInput)
+    planned_start_on = PlanDateField(label=_("Planlagt start"), widget=DateInput)
+    planned_end_on = PlanDateField(label=_("Planlagt afsluttet"), required=False, widget=DateInput)
+    completed_on = PlanDateField(label=_("Gennemført den"), required=False, widget=DateInput)
     note = forms.CharField(label=_("Bemærkning"), required=False, max_length=300)
 
 
 class QualificationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kompetence"), choices=StaffQualification.Kind.choices)
-    achieved_on = forms.DateField(
+    achieved_on = PlanDateField(
         label=_("Opnået den"),
         widget=DateInput,
         error_messages={"required": _("Angiv datoen, hvor kompetencen blev opnået.")},

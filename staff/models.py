@@ -401,6 +401,7 @@ class AuditLogIsAppendOnly(Exception):
 # data-protection officer). Every object_type the code writes has a label here (test_audit_words.py).
 AUDIT_OBJECT_TYPES = {
     "access_log": _("sagens adgangslog"),
+    "alert_list": _("Mine opgaver (påmindelser)"),
     "allocation": _("fordelingslisten"),
     "api_cases": _("API: sager til BI"),
     "api_deadlines": _("API: en sags frister"),
@@ -412,21 +413,25 @@ AUDIT_OBJECT_TYPES = {
     "case_list": _("sagsliste"),
     "case_search": _("søgning efter sager"),
     "caseexception": _("undtagelse"),  # a correction's record type (the model's name)
+    "consultant_calendar": _("en konsulents kalender"),
     "contact_attempt": _("kontaktforsøg"),
     "contactattempt": _("kontaktforsøg"),  # a correction's record type (the model's name)
     "conversation": _("opfølgningssamtale"),
     "cpr": _("fuldt CPR-nummer"),
     "denied": _("adgang afvist"),
+    "duplicate_lookup": _("opslag efter dubletter ved oprettelse af en sag"),
     "exception": _("undtagelse"),
     "exception_list": _("undtagelser til afgørelse"),
     "invitation": _("kalenderinvitation"),
     "letter": _("indkaldelsesbrev"),
     "measure": _("indsats"),
     "meeting": _("møde"),
+    "my_calendar": _("egen kalender"),
     "offer": _("tilbud"),
     "person": _("borgerens oplysninger"),
     "report_drilldown": _("sager bag et tal i rapporten"),
     "report_figures": _("rapportens tal"),
+    "team_calendar": _("teamkalenderen"),
     "totp_device": _("to-trinsbekræftelse"),
     "visitation": _("visitation"),
 }

@@ -34,6 +34,7 @@ from cases.models import (
 from cases.services.deadlines import case_deadlines_refresh
 from cases.services.restriction import consultant_check_allowed
 from cases.services.timeline import case_event_add
+from staff import dates as date_ranges
 from staff.models import StaffMember
 from staff.roles import Role, has_role
 from visitation.models import Category, ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
@@ -64,19 +65,24 @@ def _lock(case: Case) -> Case:
     return locked
 
 
-def _check_date(case: Case, day: dt.date | None, field: str, *, allow_future: bool = False) -> None:
-    """No date before the first day of absence, none in the future (unless planned), none after closing."""
+def _check_date(case: Case, day: dt.date | None, field: str, *, days_ahead: int = 0) -> None:
+    """No date before the first day of absence (nor 1900), none after closing, and none in the future, or
+    for a planned date none beyond `days_ahead` days from today (the ranges: staff/dates.py)."""
     if day is None:
         return
-    if day < case.first_absence_day:
+    if day < case.first_absence_day or day < date_ranges.EARLIEST:
         raise ValidationError(
             {
                 field: _("Datoen ligger før første fraværsdag (%(day)s).")
                 % {"day": _date(case.first_absence_day)}
             }
         )
-    if not allow_future and day > timezone.localdate():
+    if not days_ahead and day > timezone.localdate():
         raise ValidationError({field: _("Datoen ligger i fremtiden.")})
+    try:
+        date_ranges.date_range_check(day, days_ahead=days_ahead)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
     if case.closed_on and day > case.closed_on:
         raise ValidationError({field: _("Datoen ligger efter sagens afslutning.")})
 
@@ -109,7 +115,9 @@ def visitation_set(
     full recovery (optional) drives § 13 f under the 2025 rules: follow-up only on recovery."""
     locked = _lock(case)
     _check_date(locked, decided_on, "decided_on")
-    _check_date(locked, expected_full_recovery_on, "expected_full_recovery_on", allow_future=True)
+    _check_date(
+        locked, expected_full_recovery_on, "expected_full_recovery_on", days_ahead=date_ranges.END_DAYS_AHEAD
+    )
     if category == Category.THREE and not locked.rule_set.category_3_exists:
         raise ValidationError(
             {"category": _("Kategori 3 findes ikke i regelsættet %(rules)s.") % {"rules": locked.rule_set}}
@@ -152,6 +160,10 @@ def _check_steps(case: Case, steps: Sequence[tuple[dt.date, Decimal]]) -> list[t
     for day, hours in cleaned:
         if day < case.first_absence_day:
             raise ValidationError({"steps": _("Et trin i optrapningsplanen ligger før første fraværsdag.")})
+        if day > date_ranges.latest_date(days_ahead=date_ranges.START_DAYS_AHEAD):
+            raise ValidationError(
+                {"steps": _("Et trin i optrapningsplanen ligger mere end et år ude i fremtiden.")}
+            )
         if not Decimal(0) <= Decimal(hours) <= Decimal(80):
             raise ValidationError({"steps": _("Timer pr. uge skal ligge mellem 0 og 80.")})
     return cleaned
@@ -401,8 +413,8 @@ def _period_record_correct(*, record, actor, reason, type, started_on, ended_on,
     """Correct the type, start or end of a measure or an offer (what the figures count), keeping the old
     values; the same rules as registering it. `text` is the timeline's sentence (with %(record)s …)."""
     locked, record = correction_lock(record, actor, reason, author_id=None)
-    _check_date(locked, started_on, "started_on", allow_future=True)
-    _check_date(locked, ended_on, "ended_on", allow_future=True)
+    _check_date(locked, started_on, "started_on", days_ahead=date_ranges.START_DAYS_AHEAD)
+    _check_date(locked, ended_on, "ended_on", days_ahead=date_ranges.END_DAYS_AHEAD)
     _check_period(started_on, ended_on)
     if type != record.type and not type.active:
         raise ValidationError({"type": _("Denne type bruges ikke længere.")})
@@ -729,8 +741,8 @@ def measure_start(
 ) -> Measure:
     """Start an enterprise-oriented measure, optionally with a gradual-return schedule."""
     locked = _lock(case)
-    _check_date(locked, started_on, "started_on", allow_future=True)
-    _check_date(locked, ended_on, "ended_on", allow_future=True)
+    _check_date(locked, started_on, "started_on", days_ahead=date_ranges.START_DAYS_AHEAD)
+    _check_date(locked, ended_on, "ended_on", days_ahead=date_ranges.END_DAYS_AHEAD)
     _check_period(started_on, ended_on)
     if not type.active:
         raise ValidationError({"type": _("Denne type bruges ikke længere.")})
@@ -755,7 +767,7 @@ def measure_start(
 def measure_end(*, measure: Measure, actor: AbstractBaseUser, ended_on: dt.date) -> Measure:
     locked = _lock(measure.case)
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
-    _check_date(locked, ended_on, "ended_on", allow_future=True)
+    _check_date(locked, ended_on, "ended_on", days_ahead=date_ranges.END_DAYS_AHEAD)
     _check_period(measure.started_on, ended_on)
     measure.ended_on = ended_on
     measure.full_clean()
@@ -787,8 +799,8 @@ def offer_add(
     """An offer (tilbud) with the citizen's own progression score at start and end. The scores are health
     information: the timeline names only the offer and its dates."""
     locked = _lock(case)
-    _check_date(locked, started_on, "started_on", allow_future=True)
-    _check_date(locked, ended_on, "ended_on", allow_future=True)
+    _check_date(locked, started_on, "started_on", days_ahead=date_ranges.START_DAYS_AHEAD)
+    _check_date(locked, ended_on, "ended_on", days_ahead=date_ranges.END_DAYS_AHEAD)
     _check_period(started_on, ended_on)
     if not type.active:
         raise ValidationError({"type": _("Dette tilbud bruges ikke længere.")})
@@ -816,7 +828,7 @@ def offer_add(
 def offer_finish(*, offer: Offer, actor: AbstractBaseUser, ended_on: dt.date, score_end: int | None) -> Offer:
     locked = _lock(offer.case)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    _check_date(locked, ended_on, "ended_on", allow_future=True)
+    _check_date(locked, ended_on, "ended_on", days_ahead=date_ranges.END_DAYS_AHEAD)
     _check_period(offer.started_on, ended_on)
     offer.ended_on = ended_on
     offer.score_end = score_end
@@ -1018,6 +1030,15 @@ def agreement_56_register(*, case: Case, actor: AbstractBaseUser, approved_on: d
     locked = _lock(case)
     if approved_on > timezone.localdate():
         raise ValidationError({"approved_on": _("Datoen ligger i fremtiden.")})
+    # An agreement may predate the case (chronic illness), but one that had expired before the first day of
+    # absence does not concern it (and 0001-01-01 is a typing error).
+    if (
+        approved_on < date_ranges.EARLIEST
+        or _add_years(approved_on, locked.rule_set.agreement_56_years) <= locked.first_absence_day
+    ):
+        raise ValidationError(
+            {"approved_on": _("En aftale godkendt den dag var udløbet før første fraværsdag.")}
+        )
     if approved_on == locked.agreement_56_approved_on:
         raise ValidationError(_("Denne § 56-aftale er allerede registreret."))
     locked.agreement_56_approved_on = approved_on
