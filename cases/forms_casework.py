@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Conversation, ReassessmentOutcome, Restriction, StandbyGround
+from cases.models import Case, Complaint, Conversation, ReassessmentOutcome, Restriction, StandbyGround
 from staff.dates import START_DAYS_AHEAD, SensibleDateField
 from staff.labels import staff_label
 from staff.selectors import consultants_of_municipality, staff_of_municipality
@@ -278,6 +278,29 @@ class RestrictionForm(forms.Form):
             deputies=list(case.deputies.values_list("pk", flat=True)) if case.pk else [],
             address_protected=case.person.address_protected,
         )
+
+
+class ComplaintForm(forms.Form):
+    """A complaint against a decision on the case came in."""
+
+    decision = forms.ChoiceField(label=_("Klagen gælder"), choices=Complaint.Decision.choices)
+    decided_on = _date(_("Afgørelsens dato"))
+    received_on = _date(_("Klagen modtaget"), initial_today=True)
+
+
+class ComplaintReassessForm(forms.Form):
+    reassessed_on = _date(_("Genvurderet den"), initial_today=True)
+    reassessment = forms.ChoiceField(label=_("Resultat"), choices=Complaint.Reassessment.choices)
+    sent_on = _date(
+        _("Sendt til Ankestyrelsen"),
+        required=False,
+        help_text=_("Kun når afgørelsen fastholdes: klagen sendes videre senest 4 uger efter modtagelsen."),
+    )
+
+
+class ComplaintOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Ankestyrelsens afgørelse"), choices=Complaint.Outcome.choices)
+    outcome_on = _date(_("Modtaget den"), initial_today=True)
 
 
 class CloseForm(forms.Form):

@@ -13,7 +13,7 @@ from cases.identifiers import validate_cvr
 from documents.storage import document_storage
 from staff.geo import validate_postcode
 from staff.models import Team
-from visitation.deadlines import kind_label
+from visitation.deadlines import COMPLAINT_REASSESSMENT_WEEKS, kind_label
 from visitation.models import (
     Category,
     ClosingReason,
@@ -491,6 +491,10 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"{self.get_decision_display()} {self.received_on:%d-%m-%Y}"
+
+    @property
+    def reassessment_due_on(self) -> dt.date:
+        return self.received_on + dt.timedelta(weeks=COMPLAINT_REASSESSMENT_WEEKS)
 
     @property
     def reassessment_done_on(self) -> dt.date | None:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("<uuid:uuid>/genaabn/", views_casework.reopen, name="reopen"),
     path("<uuid:uuid>/indsats/<int:measure_id>/ret/", views_casework.measure_correct, name="measure_correct"),
     path("<uuid:uuid>/tilbud/<int:offer_id>/ret/", views_casework.offer_correct, name="offer_correct"),
+    path("<uuid:uuid>/klage/<int:complaint_id>/", views_casework.complaint_detail, name="complaint_detail"),
     path(
         "<uuid:uuid>/visitation/<int:visitation_id>/ret/",
         views_casework.visitation_correct,

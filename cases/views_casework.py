@@ -28,7 +28,7 @@ from cases import tasks
 from cases.models import Case, CaseException, ImportJob, Measure, Offer
 from cases.selectors.cases import case_visible_to
 from cases.selectors.casework import case_work_records, exceptions_pending_for
-from cases.services import casework, import_jobs, restriction
+from cases.services import casework, complaints, import_jobs, restriction
 from cases.views import _get_case_for_user
 from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
@@ -69,6 +69,8 @@ ACTIONS = [
            gettext_lazy("Gem afgørelse")),
     Action("standby", gettext_lazy("Standby (alvorlig sygdom)"), forms.StandbyForm,
            gettext_lazy("Gem standby"), needs_case=True),
+    Action("complaint", gettext_lazy("Klage over en afgørelse"), forms.ComplaintForm,
+           gettext_lazy("Registrér klage")),
     Action("restriction", gettext_lazy("Beskyttelse"), forms.RestrictionForm, gettext_lazy("Gem"),
            leader_only=True, needs_case=True),
     Action("close", gettext_lazy("Afslut sagen"), forms.CloseForm, gettext_lazy("Afslut sagen")),
@@ -116,6 +118,9 @@ def _run(slug: str, *, case: Case, actor, data: dict) -> str:
     if slug == "standby":
         casework.standby_start(case=case, actor=actor, **data)
         return _("Standby er registreret.")
+    if slug == "complaint":
+        complaints.complaint_register(case=case, actor=actor, **data)
+        return _("Klagen er registreret; den skal genvurderes inden 4 uger.")
     if slug == "restriction":
         restriction.case_restriction_set(case=case, actor=actor, **data)
         return _("Beskyttelsen er gemt.")
@@ -595,3 +600,27 @@ def exception_correct(request, uuid, exception_id):
         heading=_("Ret undtagelsen: %(reason)s (%(status)s)")
         % {"reason": exception.reason, "status": exception.get_status_display().lower()},
     )
+
+
+@role_required(Role.CONSULTANT, Role.LEADER)
+def complaint_detail(request, uuid, complaint_id):
+    """A complaint's next step: the municipality's re-assessment, then Ankestyrelsen's outcome."""
+    case = _get_case_for_user(request, uuid)
+    complaint = get_object_or_404(case.complaints, pk=complaint_id)
+    step, form_class, service = None, None, None
+    if not complaint.reassessment:
+        step, form_class, service = "reassess", forms.ComplaintReassessForm, complaints.complaint_reassess
+    elif complaint.sent_on and not complaint.outcome:
+        step, form_class, service = "outcome", forms.ComplaintOutcomeForm, complaints.complaint_outcome
+    form = form_class(request.POST or None, prefix=step) if form_class else None
+    if request.method == "POST" and form is not None and not case.is_closed and form.is_valid():
+        try:
+            service(complaint=complaint, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            audit_record(request=request, action=AuditEntry.Action.CHANGE, object_type="complaint", case=case)
+            messages.success(request, _("Klagen er opdateret."))
+            return redirect("cases:detail", uuid=case.uuid)
+    context = {"case": case, "complaint": complaint, "form": form, "step": step}
+    return render(request, "cases/complaint.html", context)

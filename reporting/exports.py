@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from cases.models import Complaint
 from reporting.figures import PUNCTUALITY_BANDS
 from reporting.numbers import format_number, format_share
 
@@ -287,6 +288,19 @@ def report_tables(report: dict) -> list[Table]:
                     [dimension, row["label"], *(row[band] for band in PUNCTUALITY_BANDS), row["total"]]
                 )
         tables.append(table)
+
+    complaints = report["complaints"]
+    table = Table(_("Klager"), str(definitions["complaints"]), [_("Nøgletal"), _("Antal"), _("Andel")])
+    table.rows = [
+        [_("Modtaget i perioden"), complaints["received"], None],
+        [_("Genvurderet rettidigt (4 uger)"), complaints["in_time"], _share(complaints["in_time_share"])],
+        [_("Ændret af kommunen selv"), complaints["changed_by_municipality"], None],
+        [_("Sendt til Ankestyrelsen"), complaints["sent"], None],
+        [_("Ankestyrelsens afgørelser i perioden"), complaints["decided"], None],
+        *([str(label), complaints["outcomes"][code], None] for code, label in Complaint.Outcome.choices),
+        [_("Omgørelsesprocent"), complaints["overturned"], _share(complaints["overturned_share"])],
+    ]
+    tables.append(table)
 
     note, period_word = str(definitions["excluded"]), _("Periode")
     for table in tables:

@@ -36,7 +36,7 @@ from django.db.models import Case as CaseWhen
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Assignment, Case, CaseException, Conversation, Measure, Offer
+from cases.models import Assignment, Case, CaseException, Complaint, Conversation, Measure, Offer
 from meetings.selectors import booking_queue_cases
 from visitation.models import Category
 
@@ -91,6 +91,12 @@ DEFINITIONS = {
         "fristen; op til 3 uger for sent: nået 1–21 dage efter; mere end 3 uger for sent: nået senere; "
         "ikke nået: intet registreret endnu, efter eller før fristen. Første samtale tæller sager med "
         "arbejdsgiver i kategori 2 eller 3; indsatsen de samme sager som målet for uge 13."
+    ),
+    "complaints": _(
+        "Klager modtaget i perioden: antal, hvor mange kommunen selv ændrede, hvor mange der blev sendt til "
+        "Ankestyrelsen, og andelen genvurderet rettidigt (ændret, eller fastholdt og sendt videre, senest 4 "
+        "uger efter modtagelsen) blandt dem, hvis 4 uger er gået. Ankestyrelsens afgørelser modtaget i "
+        "perioden pr. udfald og omgørelsesprocenten: andelen ændret, hjemvist eller ophævet."
     ),
     "excluded": _("Sager afsluttet som »fejloprettet« holdes ude af alle nøgletal."),
 }
@@ -675,6 +681,51 @@ def punctuality_json(figures: dict) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Complaints: re-assessed within four weeks, and Ankestyrelsen's "omgørelsesprocent"
+# ---------------------------------------------------------------------------------------------------------
+
+REASSESSED_IN_TIME = Q(reassessment=Complaint.Reassessment.CHANGED, reassessed_on__lte=F("due_on")) | Q(
+    reassessment=Complaint.Reassessment.UPHELD, sent_on__lte=F("due_on")
+)
+OVERTURNED = [Complaint.Outcome.CHANGED, Complaint.Outcome.REMITTED, Complaint.Outcome.ANNULLED]
+
+
+def complaints_figures(cases: QuerySet[Case], period: Period, today: dt.date) -> dict:
+    """Complaints received in the period: how many, how many re-assessed (changed, or upheld and sent on)
+    within four weeks of their deadline having come, how many the municipality changed itself; and
+    Ankestyrelsen's decisions received in the period: per outcome and the share changed, remitted or annulled
+    (Ankestyrelsen's "omgørelsesprocent"). Two queries."""
+    complaints = Complaint.objects.filter(case__in=cases.values("pk")).annotate(
+        due_on=ExpressionWrapper(F("received_on") + dt.timedelta(weeks=4), output_field=DateField())
+    )
+    received = complaints.filter(received_on__range=period.as_range()).aggregate(
+        received=Count("pk"),
+        # whose four weeks have run out, or that were dealt with in time before they did
+        measured=Count("pk", filter=Q(due_on__lt=today) | REASSESSED_IN_TIME),
+        in_time=Count("pk", filter=REASSESSED_IN_TIME),
+        changed_by_municipality=Count("pk", filter=Q(reassessment=Complaint.Reassessment.CHANGED)),
+        sent=Count("pk", filter=Q(sent_on__isnull=False)),
+    )
+    decided = dict(
+        complaints.filter(outcome_on__range=period.as_range())
+        .values_list("outcome")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    outcomes = {code: decided.get(code, 0) for code in Complaint.Outcome.values}
+    total = sum(outcomes.values())
+    overturned = sum(outcomes[code] for code in OVERTURNED)
+    return {
+        **received,
+        "in_time_share": share(received["in_time"], received["measured"]),
+        "outcomes": outcomes,
+        "decided": total,
+        "overturned": overturned,
+        "overturned_share": share(overturned, total),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
 # formats.md §2: the milestone report
 # ---------------------------------------------------------------------------------------------------------
 
@@ -692,6 +743,7 @@ def milestone_report(cases: QuerySet[Case], period: Period, today: dt.date | Non
         "duration": duration,
         # Added by issue 18 (the keys above are unchanged: other tools read them).
         "punctuality": punctuality_json(punctuality_figures(cases, period, today or timezone.localdate())),
+        "complaints": complaints_figures(cases, period, today or timezone.localdate()),
     }
 
 
@@ -707,6 +759,11 @@ def milestone_report_rows(report: dict) -> list[tuple[str, str, object]]:
                 rows.append((figure, key, value))
     for code, values in report.get("punctuality", {}).items():
         rows.extend(("punctuality", f"{code}.{key}", value) for key, value in values.items())
+    for key, value in report.get("complaints", {}).items():
+        if isinstance(value, dict):
+            rows.extend(("complaints", f"{key}.{code}", count) for code, count in value.items())
+        else:
+            rows.append(("complaints", key, value))
     return rows
 
 

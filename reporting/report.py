@@ -122,5 +122,6 @@ def build_report(
         "offers": figures.offers_progression(cases, period),
         "survival": survival,
         "punctuality": figures.punctuality_figures(cases, period, today),
+        "complaints": figures.complaints_figures(cases, period, today),
         "definitions": figures.DEFINITIONS,
     }

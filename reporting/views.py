@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import Complaint
 from reporting import charts
 from reporting.exports import report_tables, to_csv, to_xlsx
 from reporting.figures import PUNCTUALITY_BANDS, drill_down
@@ -55,6 +56,7 @@ def dashboard(request):
         context |= {
             "report": report,
             "punctuality_bands": PUNCTUALITY_BANDS,
+            "complaint_outcomes": Complaint.Outcome.choices,
             "punctuality_breakdowns": {
                 "team": _("Pr. team"),
                 "consultant": _("Pr. konsulent"),

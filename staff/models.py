@@ -413,6 +413,7 @@ AUDIT_OBJECT_TYPES = {
     "case_list": _("sagsliste"),
     "case_search": _("søgning efter sager"),
     "caseexception": _("undtagelse"),  # a correction's record type (the model's name)
+    "complaint": _("klage"),
     "consultant_calendar": _("en konsulents kalender"),
     "contact_attempt": _("kontaktforsøg"),
     "contactattempt": _("kontaktforsøg"),  # a correction's record type (the model's name)

@@ -8,8 +8,8 @@ from cases.selectors.cases import case_visible_filter
 
 
 def case_work_records(*, case: Case) -> dict:
-    """The case's records for the panel: six queries (visitations, conversations, measures with their steps,
-    offers, exceptions, assignments), each with what it shows joined in."""
+    """The case's records for the panel: seven queries (visitations, conversations, measures with their steps,
+    offers, exceptions, complaints, assignments), each with what it shows joined in."""
     return {
         "visitations": list(case.visitations.select_related("decided_by").order_by("-decided_on", "-id")),
         "conversations": list(case.conversations.select_related("recorded_by").order_by("-held_on", "-id")),
@@ -23,6 +23,7 @@ def case_work_records(*, case: Case) -> dict:
         "exceptions": list(
             case.exceptions.select_related("reason", "proposed_by", "decided_by").order_by("-proposed_at")
         ),
+        "complaints": list(case.complaints.order_by("-received_on", "-id")),
         "assignments": list(
             case.assignments.select_related("consultant", "reason").order_by("started_on", "id")
         ),

@@ -125,7 +125,7 @@ def test_case_page_query_budget(client, consultant, hh_case, django_assert_num_q
     # session, user, roles, staff member (authorisation), case with its relations, audit entry (insert),
     # deadline facts (3: records, earlier absences, complaints), timeline events (10); the case-work panel:
     # visitations, conversations, measures (+ their steps when there are any), offers, exceptions,
-    # assignments (6). The forms' choices are read when a form is fetched (test_casework_views.py), not with
-    # the page. None grows with the rows.
-    with django_assert_num_queries(16):
+    # complaints, assignments (7). The forms' choices are read when a form is fetched
+    # (test_casework_views.py), not with the page. None grows with the rows.
+    with django_assert_num_queries(17):
         client.get(url(hh_case))

@@ -14,7 +14,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from cases.models import Alert, Case, CaseException, Conversation, ImportJob, Measure, Offer, Visitation
+from cases.models import (
+    Alert,
+    Case,
+    CaseException,
+    Complaint,
+    Conversation,
+    ImportJob,
+    Measure,
+    Offer,
+    Visitation,
+)
 from meetings.models import ContactAttempt, Meeting
 from meetings.services import calendar_feed_token_renew, calendar_set_working_hours, meeting_book
 from staff.models import AuditEntry, CompetencePlanItem, StaffQualification
@@ -71,7 +81,8 @@ MATRIX: dict[str, tuple[str, frozenset]] = {
     "cases:conversation_correct": ("get", CASEWORK),  # its author (the consultant) and a leader
     "cases:measure_correct": ("get", CASEWORK),  # the case's consultant and a leader
     "cases:offer_correct": ("get", CASEWORK),
-    "cases:visitation_correct": ("get", CASEWORK),  # its author (the consultant) and a leader
+    "cases:visitation_correct": ("get", CASEWORK),
+    "cases:complaint_detail": ("get", CASEWORK),  # its author (the consultant) and a leader
     "cases:exception_correct": ("get", CASEWORK),  # a pending proposal: its proposer and a leader
     "cases:reopen": ("post", {"leader"}),
     "cases:leaver_hand_over": ("get", {"administrator"}),  # a leaver's cases to colleagues (admin action)
@@ -221,6 +232,13 @@ def world(
     attempt = ContactAttempt.objects.create(
         case=case, employer=case.employer, made_by=booker, outcome=ContactAttempt.Outcome.NO_ANSWER
     )
+    complaint = Complaint.objects.create(
+        case=case,
+        decision="revurdering",
+        decided_on=case.first_absence_day,
+        received_on=dt.date.today(),
+        recorded_by=consultant,
+    )
     import_job = ImportJob.objects.create(
         created_by=leader, filename="ark.csv", status=ImportJob.Status.READY, expires_at=timezone.now()
     )
@@ -245,6 +263,7 @@ def world(
         "visitation": visitation,
         "attempt": attempt,
         "import_job": import_job,
+        "complaint": complaint,
     }
 
 
@@ -267,6 +286,7 @@ def sample_kwargs(pattern: URLPattern, world) -> dict:
         "visitation_id": world["visitation"].pk,
         "attempt_id": world["attempt"].pk,
         "job_uuid": world["import_job"].uuid,
+        "complaint_id": world["complaint"].pk,
     }
     names = list(pattern.pattern.converters)
     unknown = [name for name in names if name not in values]

@@ -479,3 +479,18 @@ def test_standby_before_the_first_conversation_holds_it_back_until_it_ends():
         standby_until=dt.date(2017, 12, 1),
     )
     assert ended[FIRST_FOLLOW_UP].due_on == dt.date(2017, 12, 29)
+
+
+def test_a_complaint_is_re_assessed_within_four_weeks_of_its_receipt_ankestyrelsen_guidance():
+    """Ankestyrelsen: the authority re-assesses a complaint and, if it upholds the decision, sends it on
+    "senest fire uger efter, at den har fået din klage" (the paragraph of retssikkerhedsloven not confirmed
+    here). The deadline is met by the change, or by sending it on."""
+    received = dt.date(2017, 11, 1)
+    open_complaint = CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017, complaints=[(received, None)])
+    found = [d for d in case_deadlines(open_complaint) if d.kind == rules_module.COMPLAINT_REASSESSMENT]
+    assert [(d.due_on, d.done_on) for d in found] == [(dt.date(2017, 11, 29), None)]
+    assert "Ankestyrelsen" in found[0].legal_source
+    sent = CaseFacts(
+        first_absence_day=HH_FIRST_DAY, rules=SOF_2017, complaints=[(received, dt.date(2017, 11, 20))]
+    )
+    assert all(d.done_in_time for d in case_deadlines(sent) if d.kind == rules_module.COMPLAINT_REASSESSMENT)
