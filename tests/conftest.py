@@ -83,3 +83,20 @@ def _migration_data_in_transactional_tests(request):
     for module, function in MIGRATION_SEEDS:
         getattr(import_module(module), function)(apps, None)
     role_permissions_grant()
+
+
+@pytest.fixture
+def broker_down():
+    """The broker unreachable: nothing listens on port 1 of the loopback address, a real refused connection
+    (broker_write_url, because a CELERY_BROKER_URL environment variable wins over conf.broker_url)."""
+    from sof.celery import app
+
+    def fresh_pools():  # .delay() reuses pooled connections: an earlier test's would bypass the new URL
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.broker_write_url = "redis://127.0.0.1:1/0"
+    fresh_pools()
+    yield
+    app.conf.broker_write_url = None
+    fresh_pools()
