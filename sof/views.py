@@ -78,7 +78,7 @@ def _outbox_status() -> dict:
 @require_GET
 def healthz(request):
     """Database and broker status for load balancers and docker compose: 200 when both answer, else 503.
-    Also when the deadline sweep last ran and the outbox's dead letters: warnings that leave the status 200."""
+    Also when the deadline sweep last ran, and the outbox's dead letters: warnings, the status stays 200."""
     status = {"database": _database_ok(), "broker": _broker_ok()}
     body = {name: "ok" if ok else "down" for name, ok in status.items()}
     if status["database"]:
