@@ -31,7 +31,7 @@ class AlertAdmin(admin.ModelAdmin):
 
 @admin.register(AlertDigest)
 class AlertDigestAdmin(admin.ModelAdmin):
-    list_display = ["digest_date", "kind", "recipient", "alert_count", "sent_at", "attempts", "last_error"]
+    list_display = ["digest_date", "kind", "recipient", "alert_count", "sent_at"]
     list_filter = ["kind"]
     list_select_related = ["recipient"]
     readonly_fields = [f.name for f in AlertDigest._meta.fields]

@@ -15,6 +15,12 @@ class CasesConfig(AppConfig):
         hooks.first_meeting_demand_register(new_category_2_3_cases_by_month)
         hooks.caseload_register(open_cases_by_consultant)
 
+        # What the outbox delivers for this app (services put the messages; no service imports a task).
+        from cases.services import alerts
+        from outbox.registry import handler_register
+
+        handler_register(alerts.DIGEST, lambda digest_id: alerts.alert_digest_send(digest_id=digest_id))
+
         connection_created.connect(_register_sqlite_functions)
 
 

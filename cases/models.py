@@ -855,7 +855,8 @@ class AlertSettings(models.Model):
 class AlertDigest(models.Model):
     """One e-mail per person per morning (or per week for leaders' summaries). The row is created before the
     mail is sent and covers the alerts created in [covers_from, covers_until); `sent_at` is set in the same
-    transaction that sends, under a row lock, so a retried task never mails twice."""
+    transaction that sends, under a row lock, so a second delivery never mails twice. Attempts and errors
+    are the outbox's (outbox.OutboxMessage, kind cases.alert_digest)."""
 
     class Kind(models.TextChoices):
         DAILY = "daily", _("Morgenoversigt")
@@ -871,8 +872,6 @@ class AlertDigest(models.Model):
     alert_count = models.PositiveIntegerField(_("antal påmindelser"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
-    last_error = models.CharField(_("seneste fejl"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("e-mailoversigt")

@@ -19,10 +19,15 @@ from cases.services.timeline import case_event_add
 from meetings import documents, slots
 from meetings.models import Absence, ConsultantCalendar, ContactAttempt, Meeting, WorkingHours
 from meetings.selectors import calendars_for, first_meeting_deadline, local_tz
+from outbox.services import outbox_put
 from staff.selectors import staff_member_can_hold_first_meetings
 from visitation.models import HandoverReason
 
 logger = logging.getLogger(__name__)
+
+# Outbox kinds (delivered by meeting_invitations_send and meeting_cancellation_send; meetings/apps.py).
+INVITATIONS = "meetings.invitations"
+CANCELLATION = "meetings.cancellation"
 
 
 # --- calendars -------------------------------------------------------------------------------------------
@@ -326,15 +331,10 @@ def meeting_book(
     meeting.invitation_letter.save(
         f"indkaldelse-{meeting.uuid}.pdf", ContentFile(documents.invitation_letter_pdf(meeting)), save=True
     )
-    _enqueue(meeting.pk, "invitations")
+    # The invitation leaves through the outbox: written with the meeting, so a broker that is down neither
+    # fails the booking nor loses the invitation.
+    outbox_put(kind=INVITATIONS, object_id=meeting.pk)
     return meeting
-
-
-def _enqueue(meeting_id: int, what: str) -> None:
-    from meetings import tasks
-
-    task = tasks.send_meeting_invitations if what == "invitations" else tasks.send_meeting_cancellation
-    transaction.on_commit(lambda: task.delay(meeting_id))
 
 
 @transaction.atomic
@@ -364,7 +364,7 @@ def meeting_cancel(*, meeting: Meeting, cancelled_by: AbstractBaseUser, reason: 
         },
     )
     if meeting.invitations_sent_at:
-        _enqueue(meeting.pk, "cancellation")
+        outbox_put(kind=CANCELLATION, object_id=meeting.pk)
     return meeting
 
 
@@ -419,7 +419,7 @@ def meeting_outcome_set(*, meeting: Meeting, status: str, actor: AbstractBaseUse
     return meeting
 
 
-# --- invitations (run by Celery tasks) -------------------------------------------------------------------
+# --- invitations (delivered by the outbox) ---------------------------------------------------------------
 
 
 def _recipients(meeting: Meeting) -> list[str]:
@@ -442,8 +442,8 @@ def _mail(meeting: Meeting, *, subject: str, body: str, recipients: list[str]) -
 
 def meeting_invitations_send(*, meeting_id: int) -> bool:
     """Send the e-mail with the .ics to the employer and the consultant and release the citizen's letter
-    for Digital Post. Claims the meeting first (conditional UPDATE), so a duplicate task sends nothing;
-    a meeting cancelled before the task ran is never sent. Returns whether anything was sent."""
+    for Digital Post. Claims the meeting first (conditional UPDATE), so a second delivery sends nothing;
+    a meeting cancelled before the outbox delivered it is never sent. Returns whether anything was sent."""
     claimed = Meeting.objects.filter(
         pk=meeting_id, status=Meeting.Status.BOOKED, invitations_sent_at__isnull=True
     ).update(invitations_sent_at=timezone.now())
@@ -483,6 +483,8 @@ def meeting_invitations_send(*, meeting_id: int) -> bool:
 
 
 def meeting_cancellation_send(*, meeting_id: int) -> bool:
+    """The cancellation to those who had the invitation. Sent once: the outbox marks its message sent under
+    a row lock in the transaction that sends."""
     meeting = Meeting.objects.select_related("case__employer", "consultant").get(pk=meeting_id)
     if meeting.status != Meeting.Status.CANCELLED or meeting.invitations_sent_at is None:
         return False

@@ -32,6 +32,7 @@ from meetings.forms import (
     RescheduleForm,
 )
 from meetings.models import ConsultantCalendar, ContactAttempt, Meeting
+from outbox.selectors import message_waits_for_broker
 from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
 from staff.models import AuditEntry, Team
@@ -55,6 +56,14 @@ def _form_errors(request, form) -> None:
         label = form.fields[name].label if name in form.fields else ""
         for message in field_errors:
             messages.error(request, f"{label}: {message}" if label else message)
+
+
+def _invitations_sentence(meeting: Meeting) -> str:
+    """What the booker is told about the letter and invitation: on their way, or (the broker was down) going
+    out shortly by themselves: the outbox delivers them once it is back, and there is nothing to do."""
+    if message_waits_for_broker(kind=services.INVITATIONS, object_id=meeting.pk):
+        return _("Brev og kalenderinvitation sendes om lidt; du skal ikke gøre mere.")
+    return _("Brev og kalenderinvitation er sendt af sted.")
 
 
 def _get_case_for_booker(request, case_uuid) -> Case:
@@ -236,7 +245,7 @@ def book(request, case_uuid):
             request, "meetings/confirm.html", _confirmation(case, form, now=timezone.now()), status=200
         )
     audit_record(request=request, action=AuditEntry.Action.CREATE, object_type="meeting", case=case)
-    messages.success(request, _("Mødet er booket. Brev og kalenderinvitation er sendt af sted."))
+    messages.success(request, _("Mødet er booket.") + " " + _invitations_sentence(meeting))
     return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)
 
 
@@ -331,7 +340,7 @@ def meeting_reschedule(request, meeting_uuid):
         _errors(request, error)
         return redirect("meetings:meeting_detail", meeting_uuid=meeting.uuid)
     audit_record(request=request, action=AuditEntry.Action.CHANGE, object_type="meeting", case=meeting.case)
-    messages.success(request, _("Mødet er flyttet."))
+    messages.success(request, _("Mødet er flyttet.") + " " + _invitations_sentence(new))
     return redirect("meetings:meeting_detail", meeting_uuid=new.uuid)
 
 

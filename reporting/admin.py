@@ -12,11 +12,11 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 @admin.register(MonthlyReportMail)
 class MonthlyReportMailAdmin(admin.ModelAdmin):
-    """Read-only: whether each leader's monthly figures mail went out, and why not."""
+    """Read-only: whether each leader's monthly figures mail went out (why not: the outbox's messages)."""
 
-    list_display = ["recipient", "month", "sent_at", "attempts", "last_error"]
+    list_display = ["recipient", "month", "sent_at"]
     list_filter = ["month"]
-    readonly_fields = ["recipient", "month", "sent_at", "attempts", "last_error"]
+    readonly_fields = ["recipient", "month", "sent_at"]
 
     def has_add_permission(self, request):
         return False

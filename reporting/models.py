@@ -59,7 +59,8 @@ class Milestone(models.Model):
 class MonthlyReportMail(models.Model):
     """The monthly figures e-mail to one leader for one month. The row is created before the mail is sent
     (unique per leader and month, so a second beat run or worker creates nothing) and `sent_at` is set in
-    the transaction that sends, under a row lock, so a retried task never mails twice."""
+    the transaction that sends, under a row lock, so a second delivery never mails twice. Attempts and errors
+    are the outbox's (outbox.OutboxMessage, kind reporting.monthly_report)."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="monthly_report_mails"
@@ -67,8 +68,6 @@ class MonthlyReportMail(models.Model):
     month = models.DateField(_("måned"), help_text=_("Den første dag i den måned, tallene gælder."))
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("forsøg"), default=0)
-    last_error = models.CharField(_("seneste fejl"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("månedsrapport pr. e-mail")

@@ -3,7 +3,6 @@ milestones, with a link to the report. Prepared by Celery beat on the first work
 
 import datetime as dt
 import logging
-from smtplib import SMTPException
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from outbox.services import outbox_put
 from reporting import figures
 from reporting.figures import Period
 from reporting.models import Figure, Milestone, MonthlyReportMail
@@ -25,11 +25,8 @@ from staff.roles import Role
 from visitation.deadlines import is_working_day
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 6
-
-
-class MonthlyReportSendFailed(Exception):
-    """Raised after the failed attempt is recorded, so that the Celery task retries with backoff."""
+# Outbox kind, delivered by monthly_report_send (reporting/apps.py).
+MONTHLY_REPORT = "reporting.monthly_report"
 
 
 def first_working_day(month_start: dt.date) -> dt.date:
@@ -54,35 +51,27 @@ def _leaders():
     )
 
 
-def _enqueue(mail_id: int) -> None:
-    from reporting.tasks import send_monthly_report
-
-    try:
-        send_monthly_report.delay(mail_id)
-    except Exception:
-        logger.exception("Could not enqueue monthly report mail %s; the next daily run retries", mail_id)
-
-
 @transaction.atomic
 def monthly_reports_prepare(*, now: dt.datetime | None = None) -> list[int]:
-    """Create this month's mail rows (last month's figures) and enqueue their sending on commit. Runs every
-    working morning: from the month's first working day on, whatever was not created yet is created, so a
-    missed run loses nothing; unsent rows of this month are enqueued again (sending locks the row)."""
+    """Create this month's mail rows (last month's figures), each with its outbox message (sent once this
+    commits). Runs every working morning: from the month's first working day on, whatever was not created yet
+    is created, so a missed run loses nothing; a mail that could not be sent is the outbox's to send again.
+    Returns the ids of the rows created."""
     today = timezone.localdate(now or timezone.now())
     month_start = today.replace(day=1)
     if today < first_working_day(month_start):
         return []
-    to_send = []
+    created = []
     for leader in _leaders():
         try:
             with transaction.atomic():
-                mail, _created = MonthlyReportMail.objects.get_or_create(recipient=leader, month=month_start)
+                mail, is_new = MonthlyReportMail.objects.get_or_create(recipient=leader, month=month_start)
         except IntegrityError:
             continue  # a parallel run made it
-        if mail.sent_at is None and mail.attempts < MAX_ATTEMPTS:
-            to_send.append(mail.pk)
-            transaction.on_commit(lambda mail_id=mail.pk: _enqueue(mail_id))
-    return to_send
+        if is_new:
+            created.append(mail.pk)
+            outbox_put(kind=MONTHLY_REPORT, object_id=mail.pk)
+    return created
 
 
 def _status(share: float | None, milestone: Milestone | None) -> str:
@@ -149,24 +138,15 @@ def monthly_report_message(*, leader, period: Period) -> EmailMessage:
 
 
 def monthly_report_send(*, mail_id: int) -> bool:
-    """Send one monthly mail at most once (row lock; `sent_at` committed with the send). A failed send is
-    recorded and raised for the task's retry. Returns True when a mail went out."""
-    failure: Exception | None = None
+    """Send one monthly mail at most once (the outbox's handler; row lock, `sent_at` committed with the
+    send). A failed send raises; the outbox records it and tries again. Returns True when a mail went out."""
     with transaction.atomic():
         mail = MonthlyReportMail.objects.select_for_update().select_related("recipient").get(pk=mail_id)
         if mail.sent_at is not None:
             return False
         with translation.override(settings.LANGUAGE_CODE):
             message = monthly_report_message(leader=mail.recipient, period=previous_month(mail.month))
-        mail.attempts += 1
-        try:
-            message.send(fail_silently=False)
-        except (SMTPException, OSError) as error:
-            failure = error
-            mail.last_error = f"{type(error).__name__}: {error}"[:500]
-            mail.save(update_fields=["attempts", "last_error"])
-        else:
-            mail.sent_at = timezone.now()
-            mail.save(update_fields=["attempts", "sent_at"])
-            return True
-    raise MonthlyReportSendFailed(str(failure)) from failure
+        message.send(fail_silently=False)
+        mail.sent_at = timezone.now()
+        mail.save(update_fields=["sent_at"])
+        return True

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # the API reference page's JavaScript, served from static files (no CDN)
     # Project apps, in their one-way dependency order (conventions.md).
     "documents",  # generated documents (letters) kept in the database; imports no other project app
+    "outbox",  # everything that leaves the system; imports no other project app (apps register handlers)
     "staff",
     "visitation",
     "cases",
@@ -249,6 +250,19 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+# A task is acknowledged when it has finished, not when it starts: a worker killed mid-task (SIGKILL, OOM, a
+# redeploy) leaves its message to be run again, by the same worker's next process or by another worker. Every
+# task is idempotent for this reason (the sweep claims each alert once; the outbox locks and marks each
+# message). Prefetch 1: a worker holds no messages it is not working on, so a dead worker holds none back.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The queue this deployment's worker consumes and its tasks go to (default "celery"); two deployments sharing
+# one Redis database need two names. The tests' worker processes use one of their own.
+CELERY_TASK_DEFAULT_QUEUE = _read("CELERY_TASK_DEFAULT_QUEUE", env.str, default="celery")
+# Outbox (outbox/services.py): a message that failed this many times is dead (the admin and /healthz show it).
+# With the backoff of 1, 2, 4 … minutes (at most an hour) 8 attempts span about two hours.
+OUTBOX_MAX_ATTEMPTS = _read("OUTBOX_MAX_ATTEMPTS", env.int, default=8)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -264,7 +278,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Redis hands an unacknowledged message to another worker after this long. Longer than any task may run
+    # (CELERY_TASK_TIME_LIMIT), so a running task is never given to a second worker; short enough that the
+    # message of a worker that died entirely comes back within minutes. No task is sent with a countdown or
+    # ETA (the outbox keeps its backoff in the database), which a shorter timeout would deliver twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 
 # One beat schedule for the whole product; each entry says when and why.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -272,6 +290,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Every 15 minutes so a case registered or a deadline moved during the day is alerted the same day; it
     # selects `next_deadline_on <= horizon`, so a missed run loses nothing.
     "deadline-sweep": {"task": "cases.deadline_sweep", "schedule": crontab(minute="*/15")},
+    # Outbox (outbox/services.py): every minute, deliver the messages still pending whose next attempt is
+    # due: written while the broker was down, failed at the mail server (backoff 1, 2, 4 … minutes), or held
+    # by a worker that died. So a booking made while Redis was down has its invitation out a minute or two
+    # after Redis is back.
+    "outbox-redeliver": {"task": "outbox.redeliver", "schedule": crontab()},
     # Morning digest: one e-mail per person with the alerts since the last one, before the working day
     # starts. Monday to Friday 07:00; the task itself skips Danish public holidays (holidays package).
     "morning-digest": {

@@ -58,13 +58,30 @@ def _deadline_sweep_status() -> dict:
         return {"deadline_sweep": "unknown", "deadline_sweep_last_run": None}
 
 
+def _outbox_status() -> dict:
+    """Dead letters: outgoing messages (invitations, digests, reports) given up after OUTBOX_MAX_ATTEMPTS.
+    Degraded, not failing: a dead letter says a mail server or an address refused something, which a restart
+    of this container (what a 503 makes docker compose or a load balancer do) cannot fix, while the web app
+    itself serves every page. So it is reported as a warning with the count, for monitoring to alert on, and
+    the administrator sends them again from the admin (Udgående beskeder, status Opgivet)."""
+    from outbox.selectors import dead_message_count
+
+    try:
+        dead = dead_message_count()
+    except Exception:
+        logger.exception("Health check: cannot read the outbox")
+        return {"outbox": "unknown", "outbox_dead": None}
+    return {"outbox": "dead_letters" if dead else "ok", "outbox_dead": dead}
+
+
 @never_cache
 @require_GET
 def healthz(request):
     """Database and broker status for load balancers and docker compose: 200 when both answer, else 503.
-    Also when the deadline sweep last ran, with a warning when it is late."""
+    Also when the deadline sweep last ran, and the outbox's dead letters: warnings, the status stays 200."""
     status = {"database": _database_ok(), "broker": _broker_ok()}
     body = {name: "ok" if ok else "down" for name, ok in status.items()}
     if status["database"]:
         body.update(_deadline_sweep_status())
+        body.update(_outbox_status())
     return JsonResponse(body, status=200 if all(status.values()) else 503)

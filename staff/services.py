@@ -27,6 +27,8 @@ ADMINISTRATOR_MODELS = [
     ("auth", "user", ["add", "change", "view"]),
     ("reporting", "milestone", ["add", "change", "delete", "view"]),
     ("api", "apiclient", ["add", "change", "view"]),
+    # Dead letters: the administrator sees what could not be sent and sends it again (outbox/admin.py).
+    ("outbox", "outboxmessage", ["view"]),
 ]
 # Competence plans hold the leader's notes from a personnel talk: only the person and their leader see them
 # (in the app), so the administrator's setup permissions leave them out.

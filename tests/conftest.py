@@ -93,3 +93,27 @@ def _migration_data_in_transactional_tests(request):
     for module, function in MIGRATION_SEEDS:
         getattr(import_module(module), function)(apps, None)
     role_permissions_grant()
+
+
+@pytest.fixture
+def broker_down():
+    """The broker unreachable: nothing listens on port 1 of the loopback address, a real refused connection
+    (broker_write_url, because a CELERY_BROKER_URL environment variable wins over conf.broker_url).
+    `broker_down.back()` brings the configured broker back within the test."""
+    from sof.celery import app
+
+    class Broker:
+        @staticmethod
+        def back():
+            app.conf.broker_write_url = None
+            Broker.fresh_pools()
+
+        @staticmethod
+        def fresh_pools():  # .delay() reuses pooled connections: an earlier test's would bypass the new URL
+            app._pool = None
+            app.amqp._producer_pool = None
+
+    app.conf.broker_write_url = "redis://127.0.0.1:1/0"
+    Broker.fresh_pools()
+    yield Broker
+    Broker.back()

@@ -24,7 +24,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
-from smtplib import SMTPException
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -38,6 +37,7 @@ from django.utils.translation import gettext as _
 from cases import alert_kinds
 from cases.models import Alert, AlertDigest, AlertSettings, Case, CaseException, SweepRun
 from cases.selectors import alerts as alert_selectors
+from outbox.services import outbox_put
 from staff.roles import Role
 from visitation import deadlines
 from visitation.deadlines import is_working_day, last_working_day_before
@@ -52,7 +52,7 @@ DUE_SOON_CALENDAR_DAYS = {
     deadlines.AGREEMENT_56_EXPIRY: 60,  # the municipality reminds before a § 56 agreement expires
     deadlines.REASSESSMENT: 28,  # "re-assessment in 4 weeks": time to consider a § 27 extension
 }
-MAX_DIGEST_ATTEMPTS = 6
+DIGEST = "cases.alert_digest"  # outbox kind, delivered by alert_digest_send (cases/apps.py)
 Level = Alert.Level
 
 
@@ -427,10 +427,6 @@ def alert_resolve(*, alert: Alert, user) -> Alert:
 # --- E-mail digests: one mail per person per morning, one summary per leader per week
 
 
-class DigestSendFailed(Exception):
-    """Raised after the failed attempt is recorded, so that the Celery task retries with backoff."""
-
-
 def _digest_recipients(kind: str):
     roles = [Role.LEADER] if kind == AlertDigest.Kind.WEEKLY else [Role.CONSULTANT, Role.BOOKER, Role.LEADER]
     return (
@@ -442,21 +438,11 @@ def _digest_recipients(kind: str):
     )
 
 
-def _enqueue_digest(digest_id: int) -> None:
-    """Runs on commit. With the broker down the web app and the beat task keep going: the failure is logged
-    and the sweep's requeue step sends the digest later (alert_digests_requeue)."""
-    from cases.tasks import send_alert_digest
-
-    try:
-        send_alert_digest.delay(digest_id)
-    except Exception:
-        logger.exception("Could not enqueue alert digest %s; the deadline sweep will retry", digest_id)
-
-
 @transaction.atomic
 def alert_digests_prepare(*, now: dt.datetime | None = None, kind: str = AlertDigest.Kind.DAILY) -> list[int]:
-    """Create today's digest rows and enqueue their sending on commit. Skips Danish holidays (and weekends):
-    the next working day's digest covers everything since the last one, so nothing is lost."""
+    """Create today's digest rows, each with its outbox message (sent once this commits). Skips Danish
+    holidays (and weekends): the next working day's digest covers everything since the last one, so nothing
+    is lost."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     if not is_working_day(today):
@@ -488,25 +474,8 @@ def alert_digests_prepare(*, now: dt.datetime | None = None, kind: str = AlertDi
         except IntegrityError:
             continue  # a parallel run made it
         created.append(digest.pk)
-        transaction.on_commit(lambda digest_id=digest.pk: _enqueue_digest(digest_id))
+        outbox_put(kind=DIGEST, object_id=digest.pk)
     return created
-
-
-def alert_digests_requeue(*, now: dt.datetime | None = None) -> list[int]:
-    """Enqueue again the digests of the last two days that are still unsent an hour after creation (the broker
-    was down, or the worker died): the row lock in alert_digest_send makes a duplicate enqueue harmless."""
-    now = now or timezone.now()
-    stuck = list(
-        AlertDigest.objects.filter(
-            sent_at__isnull=True,
-            attempts__lt=MAX_DIGEST_ATTEMPTS,
-            created_at__lt=now - dt.timedelta(hours=1),
-            digest_date__gte=timezone.localdate(now) - dt.timedelta(days=2),
-        ).values_list("pk", flat=True)
-    )
-    for digest_id in stuck:
-        transaction.on_commit(lambda digest_id=digest_id: _enqueue_digest(digest_id))
-    return stuck
 
 
 def _absolute(path: str) -> str:
@@ -578,11 +547,10 @@ def _weekly_message(digest: AlertDigest) -> EmailMessage:
 
 
 def alert_digest_send(*, digest_id: int) -> bool:
-    """Send one digest at most once. The row is locked (SELECT … FOR UPDATE; SQLite's IMMEDIATE transactions
-    serialise writers) and `sent_at` is committed with the send, so a retry or a duplicate task finds it sent.
-    A failed send is recorded and raised as DigestSendFailed for the task's retry with backoff.
+    """Send one digest at most once (the outbox's handler). The row is locked (SELECT … FOR UPDATE; SQLite's
+    IMMEDIATE transactions serialise writers) and `sent_at` is committed with the send, so a second delivery
+    finds it sent. A failed send raises; the outbox records the attempt and tries again with backoff.
     Returns True when a mail went out."""
-    failure: Exception | None = None
     with transaction.atomic():
         digest = (
             AlertDigest.objects.select_for_update().select_related("recipient").filter(pk=digest_id).first()
@@ -596,20 +564,12 @@ def alert_digest_send(*, digest_id: int) -> bool:
             message = (
                 _daily_message(digest) if digest.kind == AlertDigest.Kind.DAILY else _weekly_message(digest)
             )
-        digest.attempts += 1
         if message is None:  # everything resolved since the digest was prepared: nothing to say
             digest.sent_at = timezone.now()
             digest.alert_count = 0
-            digest.save(update_fields=["attempts", "sent_at", "alert_count"])
+            digest.save(update_fields=["sent_at", "alert_count"])
             return False
-        try:
-            message.send(fail_silently=False)
-        except (SMTPException, OSError) as error:
-            failure = error
-            digest.last_error = f"{type(error).__name__}: {error}"[:500]
-            digest.save(update_fields=["attempts", "last_error"])
-        else:
-            digest.sent_at = timezone.now()
-            digest.save(update_fields=["attempts", "sent_at"])
-            return True
-    raise DigestSendFailed(str(failure)) from failure
+        message.send(fail_silently=False)
+        digest.sent_at = timezone.now()
+        digest.save(update_fields=["sent_at"])
+        return True

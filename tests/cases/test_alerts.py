@@ -11,6 +11,8 @@ from django.core.management import call_command
 from cases import alert_kinds
 from cases.models import Alert, AlertDigest, AlertSettings, Case, CaseException, Conversation, SweepRun
 from cases.services import alerts as alert_services
+from outbox.models import OutboxMessage
+from outbox.services import outbox_deliver, outbox_redeliver
 from staff.roles import Role
 from tests.cases.factories import AlertCaseFactory
 from tests.factories import StaffMemberFactory
@@ -402,15 +404,18 @@ def test_failed_send_is_recorded_retried_and_mailed_once(hh_case, settings):
     sweep(at(2017, 10, 9))
     with time_machine.travel(at(2017, 10, 10, 7), tick=False):
         [digest_id] = alert_services.alert_digests_prepare()
-        with pytest.raises(alert_services.DigestSendFailed):
-            alert_services.alert_digest_send(digest_id=digest_id)
-    digest = AlertDigest.objects.get()
-    assert (digest.sent_at, digest.attempts) == (None, 1)
-    assert "SMTP server unreachable" in digest.last_error
+        message = OutboxMessage.objects.get(kind=alert_services.DIGEST, object_id=digest_id)
+        assert outbox_deliver(message_id=message.pk) == OutboxMessage.Status.PENDING
+    message.refresh_from_db()
+    assert (message.attempts, message.next_attempt_at) == (1, at(2017, 10, 10, 7, 1))
+    assert "SMTP server unreachable" in message.last_error
+    assert AlertDigest.objects.get().sent_at is None
     assert mail.outbox == []
-    # The retry sends; a duplicate retry finds it sent.
-    assert alert_services.alert_digest_send(digest_id=digest_id) is True
-    assert alert_services.alert_digest_send(digest_id=digest_id) is False
+    # The redeliver job sends it once its next attempt is due; a duplicate delivery finds it sent.
+    with time_machine.travel(at(2017, 10, 10, 7, 1), tick=False):
+        assert outbox_redeliver() == 1
+        assert outbox_deliver(message_id=message.pk) is None
+        assert alert_services.alert_digest_send(digest_id=digest_id) is False
     assert len(mail.outbox) == 1
 
 
@@ -486,22 +491,6 @@ def test_a_sweep_killed_halfway_neither_loses_nor_duplicates(consultant, leader,
     assert SweepRun.objects.filter(finished_at__isnull=True).count() == 1  # the killed run is visible
 
 
-@pytest.fixture
-def broker_down():
-    # Nothing listens on port 1: a real refused connection (broker_write_url wins over CELERY_BROKER_URL).
-    from sof.celery import app
-
-    def fresh_pools():  # .delay() reuses pooled connections: an earlier test's would bypass the new URL
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    app.conf.broker_write_url = "redis://127.0.0.1:1/0"
-    fresh_pools()
-    yield
-    app.conf.broker_write_url = None
-    fresh_pools()
-
-
 def test_broker_down_digest_is_logged_and_sent_later(
     hh_case, consultant, broker_down, django_capture_on_commit_callbacks, caplog, client
 ):
@@ -511,15 +500,16 @@ def test_broker_down_digest_is_logged_and_sent_later(
         django_capture_on_commit_callbacks(execute=True),
     ):
         [digest_id] = alert_services.alert_digests_prepare()  # the enqueue fails on commit: no exception
-    assert "Could not enqueue alert digest" in caplog.text
+    assert "could not be handed to the broker" in caplog.text
     assert AlertDigest.objects.get().sent_at is None
     # The web app keeps working meanwhile.
     client.force_login(consultant)
     assert client.get("/sager/opgaver/").status_code == 200
-    # An hour later the sweep's requeue step finds the unsent digest; here it is sent directly.
-    assert alert_services.alert_digests_requeue(now=at(2017, 10, 10, 7, 30)) == []
-    with django_capture_on_commit_callbacks() as callbacks:
-        assert alert_services.alert_digests_requeue(now=at(2017, 10, 10, 8, 5)) == [digest_id]
-    assert len(callbacks) == 1
-    assert alert_services.alert_digest_send(digest_id=digest_id) is True
+    # The outbox's redeliver job (every minute) sends it once it is due, two minutes after it was written.
+    with time_machine.travel(at(2017, 10, 10, 7, 1), tick=False):
+        assert outbox_redeliver() == 0
+    with time_machine.travel(at(2017, 10, 10, 7, 2), tick=False):
+        assert outbox_redeliver() == 1
+        assert outbox_redeliver() == 0
+    assert AlertDigest.objects.get(pk=digest_id).sent_at is not None
     assert len(mail.outbox) == 1

@@ -13,9 +13,12 @@ pytestmark = pytest.mark.django_db
 def pdf_text(data: bytes) -> str:
     """The text drawn on the pages: fpdf2 writes compressed content streams with Latin-1 strings."""
     chunks = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    # Up to 'endstream' with whatever line end precedes it: the compressed bytes may themselves end in \r,
+    # which a pattern ending in \r?\n would cut off (then nothing decompressed, depending on the test data).
+    # decompressobj() leaves the line end after the compressed data in unused_data.
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
         try:
-            chunks.append(zlib.decompress(stream).decode("latin-1"))
+            chunks.append(zlib.decompressobj().decompress(stream).decode("latin-1"))
         except zlib.error:
             continue
     return " ".join(re.findall(r"\((.*?)\)\s*Tj", "\n".join(chunks)))

@@ -7,8 +7,10 @@ import pytest
 import time_machine
 from django.core import mail
 
+from outbox.models import OutboxMessage
+from outbox.services import outbox_deliver, outbox_redeliver
 from reporting.models import MonthlyReportMail
-from reporting.services import MonthlyReportSendFailed, monthly_report_send, monthly_reports_prepare
+from reporting.services import monthly_reports_prepare
 from reporting.tasks import monthly_reports
 
 COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
@@ -68,16 +70,23 @@ def test_a_missed_first_working_day_is_caught_up(leader, eager_celery, django_ca
 
 def test_a_failed_send_is_recorded_and_retried_without_duplicates(leader, settings):
     with time_machine.travel(at(2018, 4, 3), tick=False):
-        [mail_id] = monthly_reports_prepare()
-    # A real SMTP backend against a port where nothing listens: the connection is refused.
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
-    with pytest.raises(MonthlyReportSendFailed):
-        monthly_report_send(mail_id=mail_id)
-    row = MonthlyReportMail.objects.get()
-    assert (row.attempts, row.sent_at) == (1, None)
-    assert "ConnectionRefusedError" in row.last_error
+        [mail_id] = monthly_reports_prepare()  # the test's transaction never commits: nothing enqueued
+        message = OutboxMessage.objects.get(kind="reporting.monthly_report", object_id=mail_id)
+        # A real SMTP backend against a port where nothing listens: the connection is refused.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+        assert outbox_deliver(message_id=message.pk) == "pending"
+    message.refresh_from_db()
+    assert message.attempts == 1
+    assert "ConnectionRefusedError" in message.last_error
+    assert message.next_attempt_at == at(2018, 4, 3, 7, 46)  # one minute later
+    assert MonthlyReportMail.objects.get().sent_at is None
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert monthly_report_send(mail_id=mail_id) is True
-    assert monthly_report_send(mail_id=mail_id) is False
+    with time_machine.travel(at(2018, 4, 3, 7, 45) + dt.timedelta(seconds=30), tick=False):
+        assert outbox_redeliver() == 0  # not due yet
+    with time_machine.travel(at(2018, 4, 3, 7, 46), tick=False):
+        assert outbox_redeliver() == 1
+        assert outbox_redeliver() == 0
+        assert outbox_deliver(message_id=message.pk) is None  # a duplicate task: already sent
     assert len(mail.outbox) == 1
+    assert MonthlyReportMail.objects.get().sent_at is not None
