@@ -3,45 +3,18 @@ strings, huge inputs, wrong types — never a 500 (or an unexpected exception) a
 
 import datetime as dt
 import io
-import os
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cases.models import Case, CaseEvent, Conversation, Employer, Measure, Offer, Person
 from cases.services.imports import COLUMNS, ImportFileError, cases_import
 from staff.models import AuditEntry
 from tests.meetings.factories import CaseFactory
-
-# The suite gates every landing, so it tries the same examples on every run (derandomize). To explore new
-# ones: FUZZ_EXPLORE=1 FUZZ_EXAMPLES=300 pytest tests/privacy/test_fuzzing.py (on PostgreSQL too: it refuses
-# some input SQLite accepts, e.g. NUL bytes).
-FUZZ = settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
-    derandomize="FUZZ_EXPLORE" not in os.environ,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
-
-# Strings a user (or an attacker) might send: text of any kind, huge text, digits, dates in odd formats.
-nasty_text = st.one_of(
-    st.text(max_size=50),
-    # huge inputs: a short random piece repeated thousands of times (cheap to generate, still huge)
-    st.tuples(st.text(min_size=1, max_size=3), st.integers(2000, 20000)).map(lambda pair: pair[0] * pair[1]),
-    st.from_regex(r"\d{1,12}", fullmatch=True),
-    st.sampled_from(
-        ["", " ", "0", "-1", "31-02-2024", "2024-13-01", "9999-12-31", "1800-01-01", "ja", "nej"]
-    ),
-    st.integers(min_value=-(10**12), max_value=10**12).map(str),
-    st.floats(allow_nan=True, allow_infinity=True).map(str),
-)
+from tests.privacy.fuzzing import FUZZ, nasty_text
 
 
 def counts() -> tuple:
