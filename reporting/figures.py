@@ -613,12 +613,11 @@ def _grouped(rows: list[dict], key, label) -> list[dict]:
 
 
 def _consultant_label(row: dict) -> str:
+    """'Name (login)', as the choosers say it (staff/labels.py): two consultants may share a name."""
     if row["consultant_id"] is None:
         return str(_("Ikke fordelt"))
-    return (
-        f"{row['consultant__first_name']} {row['consultant__last_name']}".strip()
-        or row["consultant__username"]
-    )
+    name = f"{row['consultant__first_name']} {row['consultant__last_name']}".strip()
+    return f"{name} ({row['consultant__username']})" if name else row["consultant__username"]
 
 
 def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -> dict:

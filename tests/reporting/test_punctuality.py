@@ -51,6 +51,7 @@ def test_each_first_meeting_deadline_in_the_period_is_in_one_band(march, consult
     assert [row["total"] for row in result["months"]] == [4]
     by_consultant = {row["key"]: row for row in result["consultant"]}
     assert by_consultant[consultant.pk]["on_time"] == 1 and by_consultant[None]["total"] == 3
+    assert by_consultant[consultant.pk]["label"].endswith(f"({consultant.username})")  # names may repeat
     assert [row["total"] for row in result["category"]] == [4]
 
 
