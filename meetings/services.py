@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Conversation, Correction, Employer
-from cases.services.casework import case_hand_over, correction_keep, correction_lock
+from cases.services.casework import (
+    actor_name,
+    case_hand_over,
+    correction_changes,
+    correction_keep,
+    correction_lock,
+)
 from cases.services.meetings_link import case_assign_if_unassigned, case_first_meeting_planned_set
 from cases.services.timeline import case_event_add
 from meetings import documents, slots
@@ -133,11 +139,9 @@ def contact_attempt_correct(
 ) -> ContactAttempt:
     """Correct a contact attempt's outcome or channel: the booker who made it, or a leader."""
     locked, attempt = correction_lock(attempt, actor, reason, author_id=attempt.made_by_id)
-    before = {"outcome": attempt.outcome, "channel": attempt.channel}
-    changed = {field: [before[field], new] for field, new in (("outcome", outcome), ("channel", channel))}
-    changed = {field: values for field, values in changed.items() if values[0] != values[1]}
-    if not changed:
-        raise ValidationError(_("Intet er ændret."))
+    changed = correction_changes(
+        {"outcome": attempt.outcome, "channel": attempt.channel}, {"outcome": outcome, "channel": channel}
+    )
     old_text = _attempt_text(attempt)
     labels = {
         "outcome": dict(ContactAttempt.Outcome.choices),
@@ -164,7 +168,7 @@ def contact_attempt_correct(
         text=_("Kontaktforsøget %(attempt)s rettet af %(who)s: %(diffs)s. Begrundelse: %(reason)s")
         % {
             "attempt": old_text,
-            "who": actor.get_full_name() or actor.get_username(),
+            "who": actor_name(actor),
             "diffs": diffs,
             "reason": reason.strip(),
         },
@@ -193,7 +197,7 @@ def contact_attempt_annul(*, attempt: ContactAttempt, actor: AbstractBaseUser, r
         actor=actor,
         kind="correction",
         text=_("Kontaktforsøget %(attempt)s annulleret af %(who)s. Begrundelse: %(reason)s")
-        % {"attempt": text, "who": actor.get_full_name() or actor.get_username(), "reason": reason.strip()},
+        % {"attempt": text, "who": actor_name(actor), "reason": reason.strip()},
     )
 
 

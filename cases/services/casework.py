@@ -56,8 +56,9 @@ def _refresh_deadlines(case: Case) -> None:
     case_deadlines_refresh(case=case)
 
 
-def _lock(case: Case) -> Case:
-    """The case row, locked until the transaction ends; refused when the case is closed (read-only)."""
+def case_lock(case: Case) -> Case:
+    """The case row, locked until the transaction ends; refused when the case is closed (read-only). Shared
+    with the complaints' services."""
     # No select_related here: FOR UPDATE would also lock the joined rule-set row that every case shares.
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.is_closed:
@@ -113,7 +114,7 @@ def visitation_set(
 ) -> Visitation:
     """Set or re-assess the visitation category; the history stays as Visitation rows. The expected date of
     full recovery (optional) drives § 13 f under the 2025 rules: follow-up only on recovery."""
-    locked = _lock(case)
+    locked = case_lock(case)
     _check_date(locked, decided_on, "decided_on")
     _check_date(
         locked, expected_full_recovery_on, "expected_full_recovery_on", days_ahead=date_ranges.END_DAYS_AHEAD
@@ -197,7 +198,7 @@ def conversation_record(
 ) -> Conversation:
     """Record a follow-up conversation. A gradual-return plan agreed at it (hours per week from given dates)
     becomes a partial-recovery measure with one GradualReturnStep per step, starting at the first step."""
-    locked = _lock(case)
+    locked = case_lock(case)
     _check_date(locked, held_on, "held_on")
     participants = [p for p in Conversation.Participant.values if p in set(participants)]
     if not participants:
@@ -261,7 +262,7 @@ def correction_lock(record, actor: AbstractBaseUser, reason: str, *, author_id: 
     """The locked case and record, when the actor may correct it: its author (a measure has none recorded:
     the case's consultant) or a leader, on an open case (a closed case stays read-only), with a reason.
     Shared with the meetings app (contact attempts)."""
-    locked = _lock(record.case)
+    locked = case_lock(record.case)
     if actor.pk != (author_id or locked.consultant_id) and not has_role(actor, Role.LEADER):
         raise PermissionDenied
     if not reason.strip():
@@ -284,6 +285,22 @@ def correction_keep(*, case: Case, record, kind: str, values: dict, reason: str,
 
 def actor_name(actor: AbstractBaseUser) -> str:
     return actor.get_full_name() or actor.get_username()
+
+
+def correction_changes(before: dict, after: dict) -> dict:
+    """{field: (old, new)} for the fields a correction changes; refused when it changes nothing."""
+    changed = {field: (before[field], after[field]) for field in before if before[field] != after[field]}
+    if not changed:
+        raise ValidationError(_("Intet er ændret."))
+    return changed
+
+
+def _diffs_text(changed: dict, words: dict) -> str:
+    """'sted Telefon → Arbejdspladsen; dato …' for the timeline; `words` maps a field to (label, shown)."""
+    return "; ".join(
+        f"{words[field][0]} {words[field][1](old)} → {words[field][1](new)}"
+        for field, (old, new) in changed.items()
+    )
 
 
 def _place_label(place: str) -> str:
@@ -322,10 +339,7 @@ def conversation_correct(
         "place": conversation.place,
         "participants": conversation.participants,
     }
-    after = {"held_on": held_on, "place": place, "participants": participants}
-    changed = {field: [before[field], after[field]] for field in before if before[field] != after[field]}
-    if not changed:
-        raise ValidationError(_("Intet er ændret."))
+    changed = correction_changes(before, {"held_on": held_on, "place": place, "participants": participants})
     old_day = conversation.held_on
     conversation.held_on, conversation.place, conversation.participants = held_on, place, participants
     conversation.employer_took_part = bool(
@@ -348,10 +362,7 @@ def conversation_correct(
         "place": (_("sted"), _place_label),
         "participants": (_("deltagere"), _participants_text),
     }
-    diffs = "; ".join(
-        f"{words[field][0]} {words[field][1](old)} → {words[field][1](new)}"
-        for field, (old, new) in changed.items()
-    )
+    diffs = _diffs_text(changed, words)
     case_event_add(
         case=locked,
         actor=actor,
@@ -418,11 +429,10 @@ def _period_record_correct(*, record, actor, reason, type, started_on, ended_on,
     _check_period(started_on, ended_on)
     if type != record.type and not type.active:
         raise ValidationError({"type": _("Denne type bruges ikke længere.")})
-    before = {"type": record.type, "started_on": record.started_on, "ended_on": record.ended_on}
-    after = {"type": type, "started_on": started_on, "ended_on": ended_on}
-    changed = {field: (before[field], after[field]) for field in before if before[field] != after[field]}
-    if not changed:
-        raise ValidationError(_("Intet er ændret."))
+    changed = correction_changes(
+        {"type": record.type, "started_on": record.started_on, "ended_on": record.ended_on},
+        {"type": type, "started_on": started_on, "ended_on": ended_on},
+    )
     old_text = _("%(type)s fra %(day)s") % {"type": record.type, "day": _date(record.started_on)}
     record.type, record.started_on, record.ended_on = type, started_on, ended_on
     record.full_clean()
@@ -437,12 +447,14 @@ def _period_record_correct(*, record, actor, reason, type, started_on, ended_on,
         reason=reason,
         actor=actor,
     )
-    words = {"type": _("type"), "started_on": _("start"), "ended_on": _("slut")}
 
     def shown(value) -> str:
         return _date(value) if isinstance(value, dt.date) else str(value or "–")
 
-    diffs = "; ".join(f"{words[f]} {shown(old)} → {shown(new)}" for f, (old, new) in changed.items())
+    diffs = _diffs_text(
+        changed,
+        {"type": (_("type"), shown), "started_on": (_("start"), shown), "ended_on": (_("slut"), shown)},
+    )
     context = {"record": old_text, "who": actor_name(actor), "today": _date(timezone.localdate())}
     context.update(diffs=diffs, reason=reason.strip())
     case_event_add(case=locked, actor=actor, kind="correction", text=text % context)
@@ -551,13 +563,6 @@ def offer_annul(*, offer: Offer, actor: AbstractBaseUser, reason: str) -> None:
     )
 
 
-def _changes(before: dict, after: dict) -> dict:
-    changed = {field: (before[field], after[field]) for field in before if before[field] != after[field]}
-    if not changed:
-        raise ValidationError(_("Intet er ændret."))
-    return changed
-
-
 def _correction_event(locked: Case, actor, text: str, **context) -> None:
     context.update(who=actor_name(actor), today=_date(timezone.localdate()))
     case_event_add(case=locked, actor=actor, kind="correction", text=text % context)
@@ -583,7 +588,7 @@ def visitation_correct(
         raise ValidationError(
             {"category": _("Kategori 3 findes ikke i regelsættet %(rules)s.") % {"rules": locked.rule_set}}
         )
-    changed = _changes(
+    changed = correction_changes(
         {"category": visitation.category, "decided_on": visitation.decided_on},
         {"category": category, "decided_on": decided_on},
     )
@@ -603,11 +608,7 @@ def visitation_correct(
         actor=actor,
     )
     _category_follows_visitations(locked)
-    words = {"category": (_("kategori"), str), "decided_on": (_("dato"), _date)}
-    diffs = "; ".join(
-        f"{words[field][0]} {words[field][1](old)} → {words[field][1](new)}"
-        for field, (old, new) in changed.items()
-    )
+    diffs = _diffs_text(changed, {"category": (_("kategori"), str), "decided_on": (_("dato"), _date)})
     _correction_event(
         locked,
         actor,
@@ -663,7 +664,7 @@ def exception_correct(
 ) -> CaseException:
     """Correct the ground of an exception proposal (or of a decided exception, by a leader)."""
     locked, exception = _exception_correctable(exception, actor, reason)
-    changed = _changes({"reason": exception.reason}, {"reason": exception_reason})
+    changed = correction_changes({"reason": exception.reason}, {"reason": exception_reason})
     if exception_reason != exception.reason and not exception_reason.active:
         raise ValidationError({"exception_reason": _("Denne årsag bruges ikke længere.")})
     if (
@@ -740,7 +741,7 @@ def measure_start(
     gradual_return_steps: Sequence[tuple[dt.date, Decimal]] = (),
 ) -> Measure:
     """Start an enterprise-oriented measure, optionally with a gradual-return schedule."""
-    locked = _lock(case)
+    locked = case_lock(case)
     _check_date(locked, started_on, "started_on", days_ahead=date_ranges.START_DAYS_AHEAD)
     _check_date(locked, ended_on, "ended_on", days_ahead=date_ranges.END_DAYS_AHEAD)
     _check_period(started_on, ended_on)
@@ -765,7 +766,7 @@ def measure_start(
 
 @transaction.atomic
 def measure_end(*, measure: Measure, actor: AbstractBaseUser, ended_on: dt.date) -> Measure:
-    locked = _lock(measure.case)
+    locked = case_lock(measure.case)
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     _check_date(locked, ended_on, "ended_on", days_ahead=date_ranges.END_DAYS_AHEAD)
     _check_period(measure.started_on, ended_on)
@@ -798,7 +799,7 @@ def offer_add(
 ) -> Offer:
     """An offer (tilbud) with the citizen's own progression score at start and end. The scores are health
     information: the timeline names only the offer and its dates."""
-    locked = _lock(case)
+    locked = case_lock(case)
     _check_date(locked, started_on, "started_on", days_ahead=date_ranges.START_DAYS_AHEAD)
     _check_date(locked, ended_on, "ended_on", days_ahead=date_ranges.END_DAYS_AHEAD)
     _check_period(started_on, ended_on)
@@ -826,7 +827,7 @@ def offer_add(
 
 @transaction.atomic
 def offer_finish(*, offer: Offer, actor: AbstractBaseUser, ended_on: dt.date, score_end: int | None) -> Offer:
-    locked = _lock(offer.case)
+    locked = case_lock(offer.case)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     _check_date(locked, ended_on, "ended_on", days_ahead=date_ranges.END_DAYS_AHEAD)
     _check_period(offer.started_on, ended_on)
@@ -854,7 +855,7 @@ def exception_propose(
     """Propose an exception (consultant or booker). Someone else decides it."""
     if not has_role(actor, Role.CONSULTANT, Role.BOOKER, Role.LEADER):
         raise PermissionDenied
-    locked = _lock(case)
+    locked = case_lock(case)
     if not reason.active:
         raise ValidationError({"reason": _("Denne årsag bruges ikke længere.")})
     if locked.exceptions.filter(status=CaseException.Status.PENDING).exists():
@@ -916,7 +917,7 @@ def case_hand_over(
     on: dt.date | None = None,
 ) -> Assignment:
     """Hand the case to another consultant with a reason; the case's team follows the new consultant."""
-    locked = _lock(case)
+    locked = case_lock(case)
     on = on or timezone.localdate()
     _check_date(locked, on, "on")
     if not has_role(to_consultant, Role.CONSULTANT):
@@ -979,7 +980,7 @@ def fast_track_register(
     answered_on: dt.date | None = None,
 ) -> Case:
     """Fast Track (sygedagpengeloven §§ 7 c–7 e): the employer or employee may ask until 5 weeks after D."""
-    locked = _lock(case)
+    locked = case_lock(case)
     _check_date(locked, requested_on, "requested_on")
     _check_date(locked, answered_on, "answered_on")
     if requested_by not in ("employer", "employee"):
@@ -1027,7 +1028,7 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 @transaction.atomic
 def agreement_56_register(*, case: Case, actor: AbstractBaseUser, approved_on: dt.date) -> Case:
     """§ 56 agreement (chronic illness): approved for 2 years at a time."""
-    locked = _lock(case)
+    locked = case_lock(case)
     if approved_on > timezone.localdate():
         raise ValidationError({"approved_on": _("Datoen ligger i fremtiden.")})
     # An agreement may predate the case (chronic illness), but one that had expired before the first day of
@@ -1071,7 +1072,7 @@ def _date_record(
 ) -> Case:
     """Store one dated fact on the case (`column`; the form's `field` is named in errors), write its timeline
     entry and recompute the deadlines; `already` refuses the same day twice."""
-    locked = _lock(case)
+    locked = case_lock(case)
     _check_date(locked, day, field)
     if day == getattr(locked, column):
         raise ValidationError(already)
@@ -1126,7 +1127,7 @@ def standby_start(*, case: Case, actor: AbstractBaseUser, ground: str, started_o
     required from `started_on`, and raise no alert; the re-assessment still does."""
     if ground not in StandbyGround.values:
         raise ValidationError({"ground": _("Vælg grunden til standby.")})
-    locked = _lock(case)
+    locked = case_lock(case)
     _check_date(locked, started_on, "started_on")
     if locked.standby_from is not None and locked.standby_until is None:
         raise ValidationError(_("Borgeren er allerede i standby."))
@@ -1147,7 +1148,7 @@ def standby_start(*, case: Case, actor: AbstractBaseUser, ground: str, started_o
 @transaction.atomic
 def standby_end(*, case: Case, actor: AbstractBaseUser, ended_on: dt.date) -> Case:
     """Standby ends; the next follow-up counts from this day."""
-    locked = _lock(case)
+    locked = case_lock(case)
     if locked.standby_from is None or locked.standby_until is not None:
         raise ValidationError(_("Borgeren er ikke i standby."))
     _check_date(locked, ended_on, "ended_on")
@@ -1172,7 +1173,7 @@ def standby_end(*, case: Case, actor: AbstractBaseUser, ended_on: dt.date) -> Ca
 @transaction.atomic
 def case_close(*, case: Case, actor: AbstractBaseUser, closed_on: dt.date, reason: ClosingReason) -> Case:
     """Close the case; afterwards it is read-only until a leader reopens it."""
-    locked = _lock(case)
+    locked = case_lock(case)
     _check_date(locked, closed_on, "closed_on")
     if not reason.active:
         raise ValidationError({"reason": _("Denne årsag bruges ikke længere.")})

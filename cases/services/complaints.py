@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Complaint
+from cases.services.casework import case_lock
 from cases.services.deadlines import case_deadlines_refresh
 from cases.services.timeline import case_event_add
 from staff import dates as date_ranges
@@ -40,19 +41,12 @@ def _check(day: dt.date | None, field: str, *, not_before: dt.date, before_label
         )
 
 
-def _open_case(case_id: int) -> Case:
-    case = Case.objects.select_for_update().get(pk=case_id)
-    if case.is_closed:
-        raise ValidationError(_("Sagen er afsluttet og kan ikke ændres. En leder kan genåbne den."))
-    return case
-
-
 @transaction.atomic
 def complaint_register(
     *, case: Case, actor: AbstractBaseUser, decision: str, decided_on: dt.date, received_on: dt.date
 ) -> Complaint:
     """A complaint came in against a decision on the case: the four-week re-assessment deadline starts."""
-    locked = _open_case(case.pk)
+    locked = case_lock(case)
     if decision not in Complaint.Decision.values:
         raise ValidationError({"decision": _("Vælg den afgørelse, der klages over.")})
     _check(decided_on, "decided_on", not_before=locked.first_absence_day, before_label=_("første fraværsdag"))
@@ -87,7 +81,7 @@ def complaint_reassess(
 ) -> Complaint:
     """The municipality's own re-assessment: changed in the citizen's favour, or upheld and sent on to
     Ankestyrelsen (the day it was sent is then required)."""
-    locked = _open_case(complaint.case_id)
+    locked = case_lock(complaint.case)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.reassessment:
         raise ValidationError(_("Klagen er allerede genvurderet."))
@@ -116,7 +110,7 @@ def complaint_outcome(
     *, complaint: Complaint, actor: AbstractBaseUser, outcome: str, outcome_on: dt.date | None
 ) -> Complaint:
     """Ankestyrelsen's decision on a complaint the municipality sent on."""
-    locked = _open_case(complaint.case_id)
+    locked = case_lock(complaint.case)
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.sent_on is None:
         raise ValidationError(_("Klagen er ikke sendt til Ankestyrelsen."))

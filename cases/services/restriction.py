@@ -91,14 +91,14 @@ def case_restriction_set(
     locked.full_clean()
     locked.save(update_fields=["restriction", "restricted_staff"])
     locked.deputies.set(deputies)
-    if restriction:
-        text = _(
-            "Sagen er beskyttet (%(reason)s): kun den ansvarlige konsulent, %(count)s stedfortrædere og "
-            "afdelingens ledere kan se den."
-        ) % {"reason": Restriction(restriction).label, "count": len(deputies)}
-    else:
-        text = _("Beskyttelsen af sagen er ophævet.")
     if before != (restriction, getattr(restricted_staff, "pk", None), {deputy.pk for deputy in deputies}):
+        if restriction:
+            text = _(
+                "Sagen er beskyttet (%(reason)s): kun den ansvarlige konsulent, %(count)s stedfortrædere og "
+                "afdelingens ledere kan se den."
+            ) % {"reason": Restriction(restriction).label, "count": len(deputies)}
+        else:
+            text = _("Beskyttelsen af sagen er ophævet.")
         case_event_add(case=locked, actor=actor, kind="restriction", text=text)
     if address_protected is not None and address_protected != locked.person.address_protected:
         person_address_protection_set(
