@@ -425,12 +425,14 @@ def test_another_municipality_gets_nothing_of_the_first(url_name, world, other_m
     url = reverse(url_name, kwargs=sample_kwargs(pattern, world))
     carries_an_id = bool(pattern.pattern.converters) and url_name not in NOT_AN_OBJECT_ID
     before = first_municipality_state(world)
+    statuses = []
     for persona, user in other_municipality.items():
         client = Client()
         client.force_login(user)
         query = QUERY.get(url_name, {})
         denied_before = AuditEntry.objects.filter(actor=user, action=AuditEntry.Action.DENIED).count()
         response = getattr(client, method)(url, query(world) if callable(query) else query)
+        statuses.append(str(response.status_code))
         assert response.status_code < 500, persona
         if carries_an_id:
             assert outcome(response, url_name) == "deny", persona
@@ -446,3 +448,5 @@ def test_another_municipality_gets_nothing_of_the_first(url_name, world, other_m
         shown = [marker for marker in first_municipality_markers(world) if marker in body]
         assert shown == [], f"{persona} saw {shown}"
     assert first_municipality_state(world) == before
+    # The table in docs/notes/issue-16.md: pytest -s -k another tests/privacy/test_permission_matrix.py
+    print(f"\n{url_name}: {' '.join(statuses)}", end="")
