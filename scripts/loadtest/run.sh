@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load test (issue 10, `make loadtest`): LOADTEST_USERS (50) consultants, bookers and leaders for
 # LOADTEST_DURATION (2m) against gunicorn over TLS on loopback, with production settings, PostgreSQL and
-# Redis. Generates LOADTEST_CASES (100000) cases first when the database holds another number. Fails when a
-# service is missing or any request fails; writes p50/p95 per page into docs/benchmarks.md.
+# Redis. Generates LOADTEST_CASES (100000) cases first when the database holds another number. Measures each
+# role alone first (the single-user baseline), then everyone at once. Fails when a service is missing or any
+# request fails; writes p50/p95 per page and p95 ÷ single-user median into docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
@@ -51,10 +52,18 @@ done
 curl -ksf "https://127.0.0.1:$PORT/healthz" || { echo "gunicorn did not come up (see $OUT/gunicorn.log)" >&2; exit 1; }
 echo
 
+# The single-user baseline: one consultant, then one booker, then one leader alone on the server, so that the
+# report can set each page's p95 under load against its median with nobody else waiting.
+BASELINE=${LOADTEST_BASELINE_DURATION:-40s}
+for role in Consultant Booker Leader; do
+  .venv/bin/locust -f scripts/loadtest/locustfile.py --headless --host "https://127.0.0.1:$PORT" \
+    -u 1 -r 1 -t "$BASELINE" --csv "$OUT/baseline-$role" --only-summary "$role" >/dev/null 2>&1
+done
+
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 status=0
 .venv/bin/locust -f scripts/loadtest/locustfile.py --headless --host "https://127.0.0.1:$PORT" \
   -u "$USERS" -r 2 -t "$DURATION" --csv "$OUT/locust" --only-summary --reset-stats || status=$?
-$PY scripts/loadtest/report.py "$OUT/locust_stats.csv" --started "$started" --users "$USERS" \
+$PY scripts/loadtest/report.py "$OUT/locust_stats.csv" --baseline "$OUT"/baseline-*_stats.csv --started "$started" --users "$USERS" \
   --duration "$DURATION" --cases "$CASES" --workers "$WORKERS"
 exit $status
