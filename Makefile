@@ -29,6 +29,7 @@ chromium:
 # Migrate, compile translations, collect static files: everything `make run` needs.
 setup: install-runtime
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py deadlines_rebuild
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 

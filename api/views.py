@@ -25,7 +25,7 @@ from api.serializers import (
     ProblemSerializer,
 )
 from cases.models import Case
-from cases.selectors.deadlines import case_deadlines
+from cases.selectors.deadlines import case_deadlines_stored
 from cases.services.cases import case_register
 from cases.services.employers import employer_get_or_create
 from cases.services.persons import person_find
@@ -220,7 +220,7 @@ class CaseDeadlinesView(ClientView):
                 "legal_source": deadline.legal_source,
                 "rule_set": case.rule_set.name,
             }
-            for deadline in case_deadlines(case=case)
+            for deadline in case_deadlines_stored(case=case)
         ]
         self.audit(request, case=case)
         return Response(DeadlineSerializer(rows, many=True).data)

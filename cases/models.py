@@ -268,15 +268,9 @@ class Case(models.Model):
                 name="case_open_by_consultant",
                 condition=models.Q(status="open"),
             ),
-            # The deadline sweep (Celery beat, every 15 min): open cases whose next deadline is near or past.
+            # Lists of open cases by their next deadline (the booker queue, a team's cases).
             models.Index(
                 fields=["next_deadline_on"], name="case_open_by_deadline", condition=models.Q(status="open")
-            ),
-            # The deadline sweep: § 56 agreements expiring within 60 days (behind the next deadline).
-            models.Index(
-                fields=["agreement_56_expires_on"],
-                name="case_open_by_agreement_56",
-                condition=models.Q(status="open", agreement_56_expires_on__isnull=False),
             ),
             # Reports: cases by first day of absence (week-13 denominator, period filters).
             models.Index(fields=["first_absence_day"], name="case_by_first_absence_day"),
@@ -323,6 +317,50 @@ class Case(models.Model):
         if days_left < 0:
             return "red"
         return "amber" if days_left <= 10 else "green"
+
+
+class CaseDeadline(models.Model):
+    """One legal deadline of a case (issue 18): a row per case, kind and due date, as the rulebook
+    (visitation/deadlines.py) computes it from the case's facts. Written only by
+    cases/services/deadlines.py, in the same transaction as the change that moved it (never by signals);
+    `manage.py deadlines_rebuild --check` recomputes every row and reports any that differ.
+
+    `state` is stored so that the sweep selects the open rows by an index range (Healthchecks' stored
+    `alert_after`): open (not done), met (done on or before the due date), late (done after it) and missed
+    (never done: the case closed after the due date, or a target that lapsed, like the week-13 measure)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Åben")
+        MET = "met", _("Overholdt")
+        LATE = "late", _("Overholdt for sent")
+        MISSED = "missed", _("Ikke overholdt")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(_("art"), max_length=40)
+    due_on = models.DateField(_("frist"))
+    done_on = models.DateField(_("gennemført"), null=True, blank=True)
+    planned_on = models.DateField(_("planlagt til"), null=True, blank=True)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices)
+    legal_source = models.CharField(_("retsgrundlag"), max_length=300)
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("frist")
+        verbose_name_plural = _("frister")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "due_on"], name="deadline_once_per_case_kind_due")
+        ]
+        indexes = [
+            # The deadline sweep: open deadlines due by its horizon (its cost grows with the due rows).
+            models.Index(fields=["due_on"], name="deadline_open_by_due", condition=models.Q(state="open")),
+        ]
+
+    def __str__(self):
+        return f"{self.label} {self.due_on:%d-%m-%Y}"
+
+    @property
+    def label(self) -> str:
+        return kind_label(self.kind)
 
 
 class CaseEvent(models.Model):

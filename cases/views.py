@@ -14,7 +14,7 @@ from cases.forms import CaseRegisterForm, CaseSearchForm, MyCasesFilterForm
 from cases.models import Case, Employer
 from cases.selectors.access import can_see_health, case_is_visible_to
 from cases.selectors.cases import case_list_for_consultant, case_visible_filter, case_waits_where
-from cases.selectors.deadlines import case_deadlines
+from cases.selectors.deadlines import case_deadlines_stored
 from cases.selectors.search import MAX_DIGITS_IN_TEXT, SearchKind, cases_search
 from cases.services.cases import case_register
 from cases.services.employers import employer_get_or_create
@@ -162,7 +162,7 @@ def detail(request, uuid):
     case = _get_case_for_user(request, uuid)
     audit_record(request=request, action=AuditEntry.Action.READ, object_type="case", case=case)
     today = timezone.localdate()
-    deadlines = case_deadlines(case=case)
+    deadlines = case_deadlines_stored(case=case)
     rows = [{"deadline": d, "state": d.state(today), "days_left": d.days_left(today)} for d in deadlines]
     # Newest first; conversations are listed once, in the case work's own table, not again here.
     events = case.events.exclude(kind="conversation").select_related("actor").order_by("-occurred_at", "-id")

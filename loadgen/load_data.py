@@ -60,6 +60,7 @@ from cases.identifiers import CVR_WEIGHTS
 from cases.models import (
     Assignment,
     Case,
+    CaseDeadline,
     CaseEvent,
     CaseException,
     Conversation,
@@ -70,6 +71,7 @@ from cases.models import (
     Person,
     Visitation,
 )
+from cases.services.deadlines import deadline_rows
 from staff.demo import DEMO_PASSWORD
 from staff.geo import postcodes
 from staff.models import Department, Municipality, StaffMember, Team
@@ -413,6 +415,19 @@ class LoadGenerator:
                     "created_at",
                 ],
             ),  # fmt: skip
+            "deadline": _Table(
+                CaseDeadline,
+                [
+                    "case_id",
+                    "kind",
+                    "due_on",
+                    "done_on",
+                    "planned_on",
+                    "state",
+                    "legal_source",
+                    "rule_set_id",
+                ],
+            ),
             "assignment": _Table(
                 Assignment, ["case_id", "consultant_id", "started_on", "ended_on", "reason_id"]
             ),
@@ -862,29 +877,35 @@ class LoadGenerator:
                 owner.pk,
                 15,
             )
-        # The stored next deadline, from the same pure functions case_deadlines_refresh uses.
-        next_on, next_kind = None, ""
-        if plan.closed_on is None:
-            facts = rules.CaseFacts(
-                first_absence_day=first_day,
-                rules=self.rules_of[plan.rules_row.pk],
-                category=category,
-                employed=employer_id is not None,
-                visited_on=visited_on,
-                first_conversation_on=first_conversation,
-                latest_conversation_on=latest_conversation,
-                first_measure_on=first_measure,
-                fast_track_requested_on=fast_track_on,
-                fast_track_answered_on=fast_track_answered,
-                agreement_56_expires_on=agreement_expires,
-                earlier_absences=tuple(
-                    rules.Absence(first_absence_day=day, last_day=closed, employed=was_employed)
-                    for day, closed, was_employed in plan.earlier
-                ),
-            )
-            upcoming = rules.next_deadline(rules.case_deadlines(facts))
-            if upcoming is not None:
-                next_on, next_kind = upcoming.due_on, upcoming.kind
+        # The stored deadlines (rows and the next one), from the same functions case_deadlines_refresh uses.
+        facts = rules.CaseFacts(
+            first_absence_day=first_day,
+            rules=self.rules_of[plan.rules_row.pk],
+            category=category,
+            employed=employer_id is not None,
+            visited_on=visited_on,
+            first_conversation_on=first_conversation,
+            latest_conversation_on=latest_conversation,
+            first_measure_on=first_measure,
+            closed_on=plan.closed_on,
+            fast_track_requested_on=fast_track_on,
+            fast_track_answered_on=fast_track_answered,
+            agreement_56_expires_on=agreement_expires,
+            earlier_absences=tuple(
+                rules.Absence(first_absence_day=day, last_day=closed, employed=was_employed)
+                for day, closed, was_employed in plan.earlier
+            ),
+        )
+        computed = rules.case_deadlines(facts)
+        status = Case.Status.CLOSED if plan.closed_on else Case.Status.OPEN
+        shell = Case(id=case_id, status=status, rule_set_id=plan.rules_row.pk)
+        for row in deadline_rows(case=shell, deadlines=computed, today=today).values():
+            t["deadline"].add(
+                case_id, row.kind, row.due_on, row.done_on, row.planned_on, row.state, row.legal_source,
+                row.rule_set_id,
+            )  # fmt: skip
+        upcoming = rules.next_deadline(computed, closed=plan.closed_on is not None, today=today)
+        next_on, next_kind = (upcoming.due_on, upcoming.kind) if upcoming else (None, "")
         t["case"].add(
             case_id,
             self._uuid(),
@@ -894,7 +915,7 @@ class LoadGenerator:
             received_on,
             source,
             category,
-            Case.Status.CLOSED if plan.closed_on else Case.Status.OPEN,
+            status,
             owner.pk,
             team.pk,
             team.department.municipality_id,
@@ -927,7 +948,7 @@ def delete_case_data() -> None:
             tables = ", ".join(
                 m._meta.db_table
                 for m in [CaseEvent, Assignment, Visitation, Conversation, GradualReturnStep, Measure, Offer,
-                          CaseException, Alert, Case, Person, Employer]
+                          CaseException, Alert, CaseDeadline, Case, Person, Employer]
             )  # fmt: skip
             with connection.cursor() as cursor:
                 # Deferred foreign-key checks of rows written earlier in the same transaction (a test) would
@@ -936,7 +957,7 @@ def delete_case_data() -> None:
                 cursor.execute(f"TRUNCATE {tables} CASCADE")
         else:
             for model in [Alert, CaseEvent, Assignment, Visitation, Conversation, GradualReturnStep, Measure,
-                          Offer, CaseException, Case, Person, Employer]:  # fmt: skip
+                          Offer, CaseException, CaseDeadline, Case, Person, Employer]:  # fmt: skip
                 model.objects.all().delete()
         # The generated logins are retired, not deleted: the audit log (append-only) keeps referring to them.
         # Renaming frees the usernames, team slugs and municipality names for the next run.

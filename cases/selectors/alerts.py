@@ -13,10 +13,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases import alert_kinds
-from cases.models import Alert, AlertDigest, Case, CaseException, Conversation, SweepRun
+from cases.models import Alert, AlertDigest, Case, CaseDeadline, CaseException, Conversation, SweepRun
 from cases.selectors.access import cases_visible_to
 from staff.models import StaffMember
 from staff.roles import Role, roles_of
+from visitation.deadlines import LAPSING_KINDS
 
 
 def _visible_q(user: AbstractBaseUser) -> Q:
@@ -94,18 +95,12 @@ def alerts_for_digest(*, digest: AlertDigest) -> QuerySet[Alert]:
 # --- What the sweep reads (all on stored, indexed columns; `<=`, never `==`, so a missed run loses nothing).
 
 
-def cases_with_deadline_by(*, day: dt.date) -> QuerySet[Case]:
-    """Open cases whose stored next deadline falls on or before `day` (index case_open_by_deadline)."""
-    return Case.objects.filter(
-        status=Case.Status.OPEN, next_deadline_on__isnull=False, next_deadline_on__lte=day
-    ).exclude(next_deadline_kind="")
-
-
-def cases_with_agreement_56_expiring_by(*, day: dt.date) -> QuerySet[Case]:
-    """Open cases whose § 56 agreement expires on or before `day` (index case_open_by_agreement_56)."""
-    return Case.objects.filter(
-        status=Case.Status.OPEN, agreement_56_expires_on__isnull=False, agreement_56_expires_on__lte=day
-    )
+def deadlines_due_by(*, day: dt.date, today: dt.date) -> QuerySet[CaseDeadline]:
+    """Open deadlines of open cases due on or before `day` (index deadline_open_by_due), except lapsing
+    targets whose day has passed (missed, not overdue)."""
+    return CaseDeadline.objects.filter(
+        state=CaseDeadline.State.OPEN, due_on__lte=day, case__status=Case.Status.OPEN
+    ).exclude(kind__in=LAPSING_KINDS, due_on__lt=today)
 
 
 def cases_without_first_meeting(*, absence_from: dt.date, absence_to: dt.date) -> QuerySet[Case]:

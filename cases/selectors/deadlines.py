@@ -6,7 +6,7 @@ from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cases.models import Case, Complaint, Conversation, Measure, Visitation
-from visitation.deadlines import Absence, CaseFacts, Deadline, Rules
+from visitation.deadlines import KINDS, Absence, CaseFacts, Deadline, Rules
 from visitation.deadlines import case_deadlines as compute_deadlines
 
 
@@ -170,3 +170,19 @@ def _facts(case: Case, records: dict, earlier, rules: Rules) -> CaseFacts:
 def case_deadlines(*, case: Case, today: dt.date | None = None) -> list[Deadline]:
     """Every deadline of the case, done and open, by due date (for the case page)."""
     return compute_deadlines(case_deadline_facts(case=case, today=today))
+
+
+def case_deadlines_stored(*, case: Case) -> list[Deadline]:
+    """The case's deadlines as stored (CaseDeadline rows, kept in step by cases/services/deadlines.py), by
+    due date: one query, for the case page and the API. The same values as `case_deadlines` computes."""
+    return [
+        Deadline(
+            kind=row.kind,
+            due_on=row.due_on,
+            legal_source=row.legal_source,
+            done_on=row.done_on,
+            planned_on=row.planned_on,
+            absence_week=case.absence_week(row.due_on),
+        )
+        for row in sorted(case.deadlines.all(), key=lambda row: (row.due_on, KINDS.index(row.kind)))
+    ]

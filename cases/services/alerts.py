@@ -1,7 +1,8 @@
 """Deadline alerts: the sweep that creates them, acknowledging and resolving them, and the e-mail digests.
 
 The sweep (Celery beat, every 15 minutes; `manage.py run_deadline_sweep`) reads stored, indexed columns only
-(`next_deadline_on <= day`, never `== today`, so a missed run loses nothing), turns them into *signals*
+(every open deadline row with `due_on <= horizon`, never `== today`, so a missed run loses nothing; its cost
+grows with the due rows, not with the open cases), turns them into *signals*
 (case, kind, due date, level, recipient) and claims each signal once: the INSERT of an Alert row is the claim,
 guarded by the unique constraint alert_once_per_case_kind_due_level and made in its own savepoint, so two
 workers or a repeated beat create each alert exactly once. A signal that has gone (deadline met, case closed,
@@ -135,6 +136,11 @@ def _department_of(row: dict) -> int | None:
 _CASE_FIELDS = ("id", "consultant_id", "team__department_id", "consultant__staff__team__department_id")
 
 
+def _case_row(row: dict) -> dict:
+    """A deadline row's case columns (read as case__…) under the names the case rows use."""
+    return {name: row["case_id" if name == "id" else f"case__{name}"] for name in _CASE_FIELDS}
+
+
 def _deadline_signals(
     *, kind: str, due_on: dt.date, row: dict, today: dt.date, lead: int, leaders: dict[int, int]
 ) -> list[AlertSignal]:
@@ -162,37 +168,25 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
     leaders = alert_selectors.leaders_by_department()
     signals: list[AlertSignal] = []
 
-    # 1. The stored next deadline of each open case (the rulebook's kinds).
+    # 1. Every open deadline of an open case due by the horizon (the rulebook's kinds, stored as CaseDeadline
+    # rows): an index range over the due rows, not a pass over the open cases. A lapsing target whose day
+    # has passed is missed, not overdue (stored so by the nightly refresh; skipped here until it has run).
     horizon = max(
         add_working_days(today, lead), today + dt.timedelta(days=max(DUE_SOON_CALENDAR_DAYS.values()))
     )
-    for row in alert_selectors.cases_with_deadline_by(day=horizon).values(
-        *_CASE_FIELDS, "next_deadline_on", "next_deadline_kind"
+    for row in alert_selectors.deadlines_due_by(day=horizon, today=today).values(
+        "kind", "due_on", *(f"case__{name}" if name != "id" else "case_id" for name in _CASE_FIELDS)
     ):
         signals += _deadline_signals(
-            kind=row["next_deadline_kind"],
-            due_on=row["next_deadline_on"],
-            row=row,
+            kind=row["kind"],
+            due_on=row["due_on"],
+            row=_case_row(row),
             today=today,
             lead=lead,
             leaders=leaders,
         )
 
-    # 2. § 56 agreements expiring within 60 days, even while an earlier deadline is the case's next one.
-    expiry_horizon = today + dt.timedelta(days=DUE_SOON_CALENDAR_DAYS[deadlines.AGREEMENT_56_EXPIRY])
-    for row in alert_selectors.cases_with_agreement_56_expiring_by(day=expiry_horizon).values(
-        *_CASE_FIELDS, "agreement_56_expires_on"
-    ):
-        signals += _deadline_signals(
-            kind=deadlines.AGREEMENT_56_EXPIRY,
-            due_on=row["agreement_56_expires_on"],
-            row=row,
-            today=today,
-            lead=lead,
-            leaders=leaders,
-        )
-
-    # 3. First meeting not booked N working days before the end of week 8 (N admin-set, default 10).
+    # 2. First meeting not booked N working days before the end of week 8 (N admin-set, default 10).
     meeting_lead = config.first_meeting_lead_working_days
     weeks = list(RuleSet.objects.values_list("first_follow_up_week", flat=True)) or [8]
     span = (add_working_days(today, meeting_lead) - today).days
@@ -213,7 +207,7 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
                 )
             )
 
-    # 4. Exceptions pending a decision more than 5 working days: to the leader who decides.
+    # 3. Exceptions pending a decision more than 5 working days: to the leader who decides.
     now = now or timezone.now()
     for row in alert_selectors.exceptions_pending_since(
         proposed_before=now - dt.timedelta(days=EXCEPTION_DECISION_WORKING_DAYS)
@@ -236,7 +230,7 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
                 )
             )
 
-    # 5. Consultants above their caseload target: one open alert per consultant, to the leader.
+    # 4. Consultants above their caseload target: one open alert per consultant, to the leader.
     for row in alert_selectors.consultants_above_caseload_target():
         leader_id = leaders.get(row["team__department_id"])
         if leader_id is not None:
@@ -250,8 +244,7 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
                 )
             )
 
-    # One signal per key (a § 56 expiry may arrive both as the next deadline and from its own column).
-    return list({signal.key: signal for signal in signals}.values())
+    return signals
 
 
 # --- The sweep
@@ -310,11 +303,10 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     result.signals = len(signals)
     wanted = {signal.key: signal for signal in signals}
 
-    # Alerts that exist: every alert on an open case, and the open alerts about a person.
-    existing: dict[tuple, dict] = {}
-    for row in Alert.objects.filter(
-        Q(case__status=Case.Status.OPEN) | Q(case__isnull=True, resolved_at__isnull=True)
-    ).values(
+    # Alerts that exist: every alert of the cases with a signal (resolved ones too: a deadline that is back
+    # is reopened, one a person resolved is not created again), and every open alert (those whose signal has
+    # gone are resolved below). Both grow with the due deadlines, not with all open cases.
+    fields = (
         "id",
         "case_id",
         "kind",
@@ -324,8 +316,18 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
         "recipient_id",
         "resolved_at",
         "resolved_by_id",
-    ):
-        existing[_key(row["case_id"], row["kind"], row["due_on"], row["level"], row["about_user_id"])] = row
+    )
+    existing: dict[tuple, dict] = {}
+    case_ids = sorted({signal.case_id for signal in signals if signal.case_id is not None})
+    reads = [Alert.objects.filter(resolved_at__isnull=True)] + [
+        Alert.objects.filter(case_id__in=case_ids[start : start + CLAIM_BATCH])
+        for start in range(0, len(case_ids), CLAIM_BATCH)
+    ]
+    for alerts in reads:
+        for row in alerts.values(*fields):
+            existing[_key(row["case_id"], row["kind"], row["due_on"], row["level"], row["about_user_id"])] = (
+                row
+            )
 
     missing = [signal for key, signal in wanted.items() if key not in existing]
     try:
@@ -339,7 +341,7 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
             continue
         try:
             if row["resolved_at"] is not None and row["resolved_by_id"] is None:
-                # Resolved by an earlier sweep, and the deadline is back as the next one: open it again.
+                # Resolved by an earlier sweep, and the deadline is open again (a correction): reopen it.
                 result.reopened += Alert.objects.filter(
                     pk=row["id"], resolved_at__isnull=False, resolved_by__isnull=True
                 ).update(resolved_at=None)
@@ -378,23 +380,25 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
 
 # --- Resolving in the request that did the work
 
-# The rulebook's deadline kinds whose alert follows the case's stored next deadline. A § 56 expiry has its
-# own column and comes back on its own; it is left to the sweep.
-_NEXT_DEADLINE_KINDS = set(deadlines.DEFAULT_LEGAL_SOURCES) - {deadlines.AGREEMENT_56_EXPIRY}
+# The rulebook's deadline kinds: their alerts follow the case's open deadline rows.
+_DEADLINE_KINDS = set(deadlines.KINDS)
 
 
-def case_alerts_resolve_met(*, case: Case, now: dt.datetime | None = None) -> int:
+def case_alerts_resolve_met(
+    *, case: Case, open_deadlines: set[tuple[str, dt.date]], now: dt.datetime | None = None
+) -> int:
     """Resolve the open alerts a change has answered, in the same transaction as the change, so that "Mine
-    opgaver" is right when the page comes back (the sweep would do it up to 15 minutes later). `case` holds
-    the freshly stored next deadline. Like the sweep, it leaves resolved_by empty: a deadline that comes back
-    (a correction) is reopened by the next sweep."""
+    opgaver" is right when the page comes back (the sweep would do it up to 15 minutes later).
+    `open_deadlines` holds the (kind, due date) of the case's open deadlines as just stored: an alert of a
+    rulebook kind for any other is answered. Like the sweep, it leaves resolved_by empty: a deadline that
+    comes back (a correction) is reopened by the next sweep."""
     now = now or timezone.now()
     open_alerts = Alert.objects.filter(case=case, resolved_at__isnull=True)
     if case.is_closed:
         return open_alerts.update(resolved_at=now)
-    answered = Q(kind__in=_NEXT_DEADLINE_KINDS) & ~Q(
-        kind=case.next_deadline_kind, due_on=case.next_deadline_on
-    )
+    answered = Q(kind__in=_DEADLINE_KINDS)
+    for kind, due_on in open_deadlines:
+        answered &= ~Q(kind=kind, due_on=due_on)
     if case.first_meeting_planned_on is not None:
         answered |= Q(kind=alert_kinds.FIRST_MEETING_NOT_BOOKED)
     if not case.exceptions.filter(status=CaseException.Status.PENDING).exists():

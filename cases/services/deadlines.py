@@ -1,70 +1,236 @@
+"""Keeping a case's stored deadlines in step with its facts.
+
+Every service that changes a case or its records calls `case_deadlines_refresh` afterwards, in its own
+transaction; nothing else (no signal) writes the stored deadlines. Two things are stored: a CaseDeadline row
+per deadline the rulebook computes (open, met, late or missed; the sweep alerts every open one), and the
+case's next deadline (`Case.next_deadline_on/kind`, which lists order by)."""
+
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from cases.models import Case, Measure
+from cases.models import Case, CaseDeadline, Measure
 from cases.selectors.deadlines import case_deadlines, cases_deadline_facts
 from cases.services.alerts import case_alerts_resolve_met
-from visitation.deadlines import LAPSING_KINDS, WEEK13_MEASURE, next_deadline
+from visitation.deadlines import LAPSING_KINDS, WEEK13_MEASURE, Deadline, next_deadline
 from visitation.deadlines import case_deadlines as compute_deadlines
 from visitation.models import RuleSet
+
+State = CaseDeadline.State
+# The columns a refresh may change on an existing row (its key is case, kind and due date).
+_ROW_FIELDS = ("done_on", "planned_on", "state", "legal_source", "rule_set_id")
+# Cases per read and write of their rows (the import and the rebuild): well inside every database's limit
+# on the number of parameters of one statement.
+_CHUNK = 500
+
+
+def deadline_state(deadline: Deadline, *, closed: bool, today: dt.date) -> str:
+    """The stored state of a computed deadline (pure): met or late once done; missed when it can no longer
+    be done (the case closed, or a target that lapses, like the week-13 measure, whose day has passed); open
+    otherwise. Only open rows alert."""
+    if deadline.done_on is not None:
+        return State.MET if deadline.done_on <= deadline.due_on else State.LATE
+    if closed or (deadline.kind in LAPSING_KINDS and deadline.due_on < today):
+        return State.MISSED
+    return State.OPEN
+
+
+def deadline_rows(
+    *, case: Case, deadlines: Iterable[Deadline], today: dt.date
+) -> dict[tuple[str, dt.date], CaseDeadline]:
+    """The rows a case's computed deadlines are stored as, by (kind, due date). Two deadlines with the same
+    key (two complaints received the same day) are one row: open while either is open."""
+    rows: dict[tuple[str, dt.date], CaseDeadline] = {}
+    for deadline in deadlines:
+        key = (deadline.kind, deadline.due_on)
+        state = deadline_state(deadline, closed=case.is_closed, today=today)
+        if key in rows and state != State.OPEN:
+            continue
+        rows[key] = CaseDeadline(
+            case_id=case.pk,
+            kind=deadline.kind,
+            due_on=deadline.due_on,
+            done_on=deadline.done_on,
+            planned_on=deadline.planned_on,
+            state=state,
+            legal_source=deadline.legal_source,
+            rule_set_id=case.rule_set_id,
+        )
+    return rows
+
+
+@dataclass
+class RowChanges:
+    """What storing the computed rows changed (or, in a check, would change)."""
+
+    created: list[CaseDeadline]
+    updated: list[CaseDeadline]
+    deleted: list[CaseDeadline]
+
+    def __len__(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.deleted)
+
+
+def _rows_store(
+    *, wanted: dict[int, dict[tuple[str, dt.date], CaseDeadline]], write: bool = True
+) -> RowChanges:
+    """Make the stored rows of the cases in `wanted` (case id → rows by key) equal to it: one read, then only
+    what differs is deleted, inserted or updated (nothing is written when nothing moved)."""
+    changes = RowChanges([], [], [])
+    stored = CaseDeadline.objects.filter(case_id__in=list(wanted))
+    seen = set()
+    for row in stored:
+        key = (row.kind, row.due_on)
+        new = wanted[row.case_id].get(key)
+        seen.add((row.case_id, key))
+        if new is None:
+            changes.deleted.append(row)
+        elif any(getattr(row, name) != getattr(new, name) for name in _ROW_FIELDS):
+            new.pk = row.pk
+            changes.updated.append(new)
+    changes.created = [
+        row for case_id, rows in wanted.items() for key, row in rows.items() if (case_id, key) not in seen
+    ]
+    if write:
+        if changes.deleted:
+            CaseDeadline.objects.filter(pk__in=[row.pk for row in changes.deleted]).delete()
+        CaseDeadline.objects.bulk_create(changes.created)
+        CaseDeadline.objects.bulk_update(changes.updated, _ROW_FIELDS)
+    return changes
+
+
+def _open_keys(rows: dict[tuple[str, dt.date], CaseDeadline]) -> set[tuple[str, dt.date]]:
+    return {key for key, row in rows.items() if row.state == State.OPEN}
 
 
 @transaction.atomic
 def case_deadlines_refresh(*, case: Case, today: dt.date | None = None) -> None:
-    """Recompute and store the case's next deadline (date and kind). Every service that changes a case or its
-    records calls this afterwards; nothing else (no signal) keeps the stored columns up to date.
+    """Recompute the case's deadlines and store them: its rows (as a difference) and its next deadline, then
+    resolve the alerts the change has answered — all in the caller's transaction.
 
-    A week-13 target already missed on `today` (default: today) is skipped for the next deadline (it stays
-    on the case page as missed); `cases_deadlines_refresh_lapsed` moves cases on when a target lapses."""
+    A week-13 target already missed on `today` (default: today) is stored as missed and skipped for the
+    next deadline; `cases_deadlines_refresh_lapsed` moves cases on when a target lapses overnight."""
     today = today or timezone.localdate()
-    upcoming = next_deadline(case_deadlines(case=case, today=today), closed=case.is_closed, today=today)
+    deadlines = case_deadlines(case=case, today=today)
+    rows = deadline_rows(case=case, deadlines=deadlines, today=today)
+    _rows_store(wanted={case.pk: rows})
+    upcoming = next_deadline(deadlines, closed=case.is_closed, today=today)
     case.next_deadline_on = upcoming.due_on if upcoming else None
     case.next_deadline_kind = upcoming.kind if upcoming else ""
     # update(), not save(): touch only the derived columns, never overwrite a concurrent change to the rest.
     Case.objects.filter(pk=case.pk).update(
         next_deadline_on=case.next_deadline_on, next_deadline_kind=case.next_deadline_kind
     )
-    case_alerts_resolve_met(case=case)
+    case_alerts_resolve_met(case=case, open_deadlines=_open_keys(rows))
+
+
+def _computed(cases: list[Case], today: dt.date, rules: dict) -> dict[int, list[Deadline]]:
+    facts = cases_deadline_facts(cases=cases, rules=rules, today=today)
+    return {case.pk: compute_deadlines(facts[case.pk]) for case in cases}
 
 
 def cases_deadlines_refresh_many(*, cases: list[Case], today: dt.date | None = None) -> int:
     """`case_deadlines_refresh` for many cases at once (the import): the same rules on the same facts, read
-    in a fixed number of queries (the rule sets, four for the facts of the open cases, one bulk update of
-    the cases whose stored deadline changes), whatever the number of cases. Pass the cases as they now are
-    in the database; their `next_deadline_on/kind` are set in place. Returns the number of cases whose
-    stored deadline changed."""
-    if not cases:
-        return 0
+    and written in a fixed number of queries per 500 cases (the rule sets; five for the facts; one read of
+    the stored rows, at most three writes of those that moved; one bulk update of the cases whose next
+    deadline changes). Pass the cases as they now are in the database; their `next_deadline_on/kind` are set
+    in place. The import resolves no alerts: its cases are new or changed by a sheet, and the sweep resolves
+    what a sheet has answered. Returns the number of cases whose next deadline changed."""
     today = today or timezone.localdate()
-    # A closed case has no next deadline (next_deadline(closed=True)): no facts to read or rules to run.
-    open_cases = [case for case in cases if not case.is_closed]
-    facts = {}
-    if open_cases:
-        rules = {rule_set.pk: rule_set.as_rules() for rule_set in RuleSet.objects.all()}
-        facts = cases_deadline_facts(cases=open_cases, rules=rules, today=today)
+    rules = {rule_set.pk: rule_set.as_rules() for rule_set in RuleSet.objects.all()} if cases else {}
     changed = []
-    for case in cases:
-        upcoming = (
-            None
-            if case.is_closed
-            else next_deadline(compute_deadlines(facts[case.pk]), closed=False, today=today)
+    for start in range(0, len(cases), _CHUNK):
+        chunk = cases[start : start + _CHUNK]
+        computed = _computed(chunk, today, rules)
+        _rows_store(
+            wanted={
+                case.pk: deadline_rows(case=case, deadlines=computed[case.pk], today=today) for case in chunk
+            }
         )
-        due_on, kind = (upcoming.due_on, upcoming.kind) if upcoming else (None, "")
-        if (case.next_deadline_on, case.next_deadline_kind) != (due_on, kind):
-            case.next_deadline_on, case.next_deadline_kind = due_on, kind
-            changed.append(case)
+        for case in chunk:
+            upcoming = next_deadline(computed[case.pk], closed=case.is_closed, today=today)
+            due_on, kind = (upcoming.due_on, upcoming.kind) if upcoming else (None, "")
+            if (case.next_deadline_on, case.next_deadline_kind) != (due_on, kind):
+                case.next_deadline_on, case.next_deadline_kind = due_on, kind
+                changed.append(case)
     # bulk_update() of the derived columns only, as the single-case refresh's update() does.
-    Case.objects.bulk_update(changed, ["next_deadline_on", "next_deadline_kind"])
+    Case.objects.bulk_update(changed, ["next_deadline_on", "next_deadline_kind"], batch_size=_CHUNK)
     return len(changed)
 
 
+@dataclass
+class RebuildResult:
+    cases: int = 0
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    next_changed: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def differences(self) -> int:
+        return self.created + self.updated + self.deleted + self.next_changed
+
+    def add_examples(self, lines: Iterable[str], limit: int = 10) -> None:
+        self.examples += list(lines)[: max(0, limit - len(self.examples))]
+
+
+def cases_deadlines_rebuild(*, check: bool = False, today: dt.date | None = None) -> RebuildResult:
+    """Recompute every case's deadline rows and next deadline from its facts and count what differed from
+    what is stored (`manage.py deadlines_rebuild`). With `check`, nothing is written: a consistency check.
+    Otherwise each chunk of 500 cases is corrected in its own transaction, so a long run holds no lock on
+    the whole table."""
+    today = today or timezone.localdate()
+    rules = {rule_set.pk: rule_set.as_rules() for rule_set in RuleSet.objects.all()}
+    result = RebuildResult()
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), _CHUNK):
+        with transaction.atomic():
+            chunk = list(Case.objects.filter(pk__in=ids[start : start + _CHUNK]).order_by("pk"))
+            computed = _computed(chunk, today, rules)
+            wanted = {
+                case.pk: deadline_rows(case=case, deadlines=computed[case.pk], today=today) for case in chunk
+            }
+            changes = _rows_store(wanted=wanted, write=not check)
+            moved = []
+            for case in chunk:
+                upcoming = next_deadline(computed[case.pk], closed=case.is_closed, today=today)
+                due_on, kind = (upcoming.due_on, upcoming.kind) if upcoming else (None, "")
+                if (case.next_deadline_on, case.next_deadline_kind) != (due_on, kind):
+                    stored = f"{case.next_deadline_kind or '-'} {case.next_deadline_on}"
+                    result.add_examples(
+                        [f"case {case.pk}: next deadline {stored}, should be {kind or '-'} {due_on}"]
+                    )
+                    case.next_deadline_on, case.next_deadline_kind = due_on, kind
+                    moved.append(case)
+            if not check:
+                Case.objects.bulk_update(moved, ["next_deadline_on", "next_deadline_kind"])
+        result.cases += len(chunk)
+        result.rows += sum(len(rows) for rows in wanted.values())
+        result.created += len(changes.created)
+        result.updated += len(changes.updated)
+        result.deleted += len(changes.deleted)
+        result.next_changed += len(moved)
+        for verb, rows in (
+            ("missing", changes.created),
+            ("differs", changes.updated),
+            ("extra", changes.deleted),
+        ):
+            result.add_examples(
+                f"case {row.case_id}: {row.kind} {row.due_on} {row.state} {verb}" for row in rows
+            )
+    return result
+
+
 def cases_deadlines_refresh_all(*, rule_set_id: int | None = None) -> int:
-    """Recompute the stored next deadline of every open case (optionally only those under one rule set),
-    e.g. after an administrator corrected a rule set. One transaction per case, so a long run holds no lock
-    on the whole table; returns the number of cases refreshed."""
+    """Recompute the stored deadlines of every open case (optionally only those under one rule set), e.g.
+    after an administrator corrected a rule set. One transaction per case, so a long run holds no lock on the
+    whole table; returns the number of cases refreshed."""
     cases = Case.objects.filter(status=Case.Status.OPEN).select_related("rule_set").order_by("pk")
     if rule_set_id is not None:
         cases = cases.filter(rule_set_id=rule_set_id)
@@ -76,19 +242,20 @@ def cases_deadlines_refresh_all(*, rule_set_id: int | None = None) -> int:
 
 
 def cases_deadlines_refresh_lapsed(*, today: dt.date | None = None) -> int:
-    """Move on the open cases whose stored next deadline is a target that lapsed before `today`, or the
-    week-13 target whose planned measure has now started (nightly, CELERY_BEAT_SCHEDULE
+    """Move on the open cases with an open target that lapsed before `today` (stored as missed from now on),
+    or an open week-13 target whose planned measure has now started (nightly, CELERY_BEAT_SCHEDULE
     "deadlines-refresh-lapsed"). Selects `< today` / `<= today`, never `==`, so a missed night loses nothing;
     running it twice changes nothing the second time."""
     today = today or timezone.localdate()
     measure_started = Measure.objects.filter(
-        case=OuterRef("pk"), type__counts_for_week_13=True, started_on__lte=today
+        case=OuterRef("case_id"), type__counts_for_week_13=True, started_on__lte=today
     )
-    cases = Case.objects.filter(
-        Q(next_deadline_kind__in=LAPSING_KINDS, next_deadline_on__lt=today)
-        | Q(next_deadline_kind=WEEK13_MEASURE, next_deadline_on__isnull=False) & Exists(measure_started),
-        status=Case.Status.OPEN,
-    ).select_related("rule_set")
+    due = CaseDeadline.objects.filter(
+        Q(kind__in=LAPSING_KINDS, due_on__lt=today) | Q(kind=WEEK13_MEASURE) & Exists(measure_started),
+        state=State.OPEN,
+        case__status=Case.Status.OPEN,
+    )
+    cases = Case.objects.filter(pk__in=due.values("case_id")).select_related("rule_set").order_by("pk")
     count = 0
     for case in cases.iterator(chunk_size=500):
         case_deadlines_refresh(case=case, today=today)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from api.authentication import ClientRateThrottle
 from api.models import Scope
 from cases.models import Case, Person
+from cases.services.deadlines import case_deadlines_refresh
 from staff.models import AuditEntry
 from tests.api.conftest import api_for, make_client
 from tests.cases.factories import CaseFactory, ConversationFactory, cpr_for
@@ -211,6 +212,7 @@ def test_cases_page_by_cursor_and_filter_by_updated_since(herning, team, monkeyp
 
 def test_a_cases_deadlines_and_no_other_municipalitys(herning, team, other_team):
     mine = CaseFactory(team=team, first_absence_day=TODAY - dt.timedelta(days=20), category=2)
+    case_deadlines_refresh(case=mine)  # as every service that registers or changes a case does
     theirs = CaseFactory(team=other_team)
     api = api_for(herning[1])
     response = api.get(f"/api/v1/cases/{mine.uuid}/deadlines/")

@@ -10,8 +10,19 @@ from django.utils import timezone
 
 from cases.crypto import cpr_encrypt, cpr_hash
 from cases.identifiers import parse_cpr
-from cases.models import Assignment, Case, CaseException, Conversation, Measure, Offer, Person, Visitation
+from cases.models import (
+    Assignment,
+    Case,
+    CaseDeadline,
+    CaseException,
+    Conversation,
+    Measure,
+    Offer,
+    Person,
+    Visitation,
+)
 from tests.factories import EmployerFactory, MunicipalityFactory, UserFactory
+from visitation import deadlines
 from visitation.models import ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType, RuleSet
 
 
@@ -89,13 +100,44 @@ class AssignedCaseFactory(CaseFactory):
             Assignment.objects.create(case=self, consultant=self.consultant, started_on=self.received_on)
 
 
+def deadline_store(case: Case, kind: str, due_on: dt.date, *, done_on: dt.date | None = None) -> CaseDeadline:
+    """Store one deadline of a case directly, as the rulebook's refresh would (open, or met/late when done):
+    the sweep's tests set what is due; the refresh has tests of its own."""
+    state = CaseDeadline.State.OPEN
+    if done_on is not None:
+        state = CaseDeadline.State.MET if done_on <= due_on else CaseDeadline.State.LATE
+    row, _created = CaseDeadline.objects.update_or_create(
+        case=case,
+        kind=kind,
+        due_on=due_on,
+        defaults={
+            "done_on": done_on,
+            "state": state,
+            "legal_source": deadlines.DEFAULT_LEGAL_SOURCES[kind],
+            "rule_set_id": case.rule_set_id,
+        },
+    )
+    return row
+
+
 class AlertCaseFactory(CaseFactory):
     """Alerts: seed 001's "HH" (sick-listed 21 August 2017, category 2) in its consultant's team; the tests
-    set the stored next deadline directly (the rulebook's refresh has tests of its own)."""
+    set the stored deadlines directly (`next_deadline_on/kind` and a § 56 expiry are stored as open deadline
+    rows too; `deadline_store` adds others; the rulebook's refresh has tests of its own)."""
+
+    class Meta:
+        skip_postgeneration_save = True
 
     received_on = None
     category = 2
     team = factory.LazyAttribute(lambda c: c.consultant.staff.team if c.consultant else None)
+
+    @factory.post_generation
+    def stored_deadlines(self, create, extracted, **kwargs):
+        if create and self.next_deadline_on is not None:
+            deadline_store(self, self.next_deadline_kind, self.next_deadline_on)
+        if create and self.agreement_56_expires_on is not None:
+            deadline_store(self, deadlines.AGREEMENT_56_EXPIRY, self.agreement_56_expires_on)
 
 
 class VisitationFactory(factory.django.DjangoModelFactory):

@@ -14,7 +14,7 @@ from cases.services import alerts as alert_services
 from outbox.models import OutboxMessage
 from outbox.services import outbox_deliver, outbox_redeliver
 from staff.roles import Role
-from tests.cases.factories import AlertCaseFactory
+from tests.cases.factories import AlertCaseFactory, deadline_store
 from tests.factories import StaffMemberFactory
 from visitation import deadlines
 from visitation.models import ExceptionReason
@@ -130,10 +130,9 @@ def test_a_missed_run_loses_nothing(hh_case):
 
 def test_meeting_held_resolves_the_alert(hh_case):
     sweep(at(2017, 10, 13))
-    # The conversation is held; the rulebook's refresh moves the next deadline to the next follow-up.
-    Case.objects.filter(pk=hh_case.pk).update(
-        next_deadline_on=dt.date(2017, 11, 9), next_deadline_kind=deadlines.NEXT_FOLLOW_UP
-    )
+    # The conversation is held; the rulebook's refresh stores the first follow-up as met and the next one.
+    deadline_store(hh_case, deadlines.FIRST_FOLLOW_UP, HH_WEEK8_END, done_on=dt.date(2017, 10, 13))
+    deadline_store(hh_case, deadlines.NEXT_FOLLOW_UP, dt.date(2017, 11, 9))
     result = sweep(at(2017, 10, 13, 10))
     assert result.created == 0 and result.resolved == 1
     assert open_alerts() == set()

@@ -123,9 +123,9 @@ def test_anonymous_is_sent_to_login(client, hh_case):
 def test_case_page_query_budget(client, consultant, hh_case, django_assert_num_queries):
     client.force_login(consultant)
     # session, user, roles, staff member (authorisation), case with its relations, audit entry (insert),
-    # deadline facts (3: records, earlier absences, complaints), timeline events (10); the case-work panel:
+    # the stored deadlines (1), timeline events (8); the case-work panel:
     # visitations, conversations, measures (+ their steps when there are any), offers, exceptions,
     # complaints, assignments (7). The forms' choices are read when a form is fetched
     # (test_casework_views.py), not with the page. None grows with the rows.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(15):
         client.get(url(hh_case))

@@ -63,21 +63,22 @@ def alice(consultant):
 
 
 def test_a_sheet_costs_the_same_queries_whatever_its_rows(alice):
-    # Creating (29): validation reads the exception reasons, measure types, closing reasons, rule sets, the
+    # Creating (31): validation reads the exception reasons, measure types, closing reasons, rule sets, the
     # consultant alice and the people (6; none is known, so no read of their cases); the transaction (2);
     # the write reads the people and inserts the new, reads the employers and inserts the new, reads the
     # rows' cases and alice's team, and inserts the cases, assignments, visitations, conversations,
     # exceptions, measures, events and audit entries (14); the deadline refresh reads the rule sets, the
-    # cases' visitations, conversations, measures and complaints and the people's cases, and updates the
-    # stored deadlines (7). Nothing per row.
+    # cases' visitations, conversations, measures and complaints and the people's cases, reads the stored
+    # deadline rows, inserts the new ones and updates the next deadlines (9). Nothing per row.
     small, large = sheet(varied_rows(0, 3)), sheet(varied_rows(100, 30))
-    assert queries_of_import(small) == queries_of_import(large) == 29
+    assert queries_of_import(small) == queries_of_import(large) == 31
     assert Case.objects.count() == 33
-    # Updating every row again (25): validation also reads the people's cases; the write reads what the
+    # Updating every row again (26): validation also reads the people's cases; the write reads what the
     # cases hold (assignments, visitations, conversations, approved exceptions, measures) instead of
     # inserting, and audits; the deadline facts are read again (complaints included), but nothing in the
-    # sheet changed, so no update of cases, conversations or deadlines.
-    assert queries_of_import(small) == queries_of_import(large) == 25
+    # sheet changed, so the stored deadline rows are read and none is written, no update of cases or
+    # conversations.
+    assert queries_of_import(small) == queries_of_import(large) == 26
     assert Case.objects.count() == 33
 
 
