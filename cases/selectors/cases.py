@@ -3,12 +3,14 @@
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Person
+from cases.models import Case, CaseDeadline, Person
 from cases.selectors.access import BOOKABLE_CATEGORIES, cases_for_casework, casework_filter
-from visitation.deadlines import first_meeting_due
+from visitation.deadlines import LAPSING_KINDS, first_meeting_due
 
 
 def case_visible_filter(*, user: AbstractBaseUser) -> Q | None:
@@ -31,9 +33,24 @@ def case_list_for_consultant(
     category: int | None = None,
     unvisited: bool = False,
     status: str | None = Case.Status.OPEN,
+    today: dt.date | None = None,
 ) -> QuerySet[Case]:
-    """'Mine sager': the consultant's cases, what is due first on top (no deadline last), one query."""
-    cases = Case.objects.filter(consultant=consultant).select_related("person", "employer")
+    """'Mine sager': the consultant's cases, what is due first on top (no deadline last), one query. Each case
+    carries `overdue_count`: its open deadlines past due (from the stored rows), so that a week-13 target or a
+    re-assessment overdue behind the next deadline shows on the list too."""
+    today = today or timezone.localdate()
+    overdue = (
+        CaseDeadline.objects.filter(case=OuterRef("pk"), state=CaseDeadline.State.OPEN, due_on__lt=today)
+        .exclude(kind__in=LAPSING_KINDS)
+        .values("case")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    cases = (
+        Case.objects.filter(consultant=consultant)
+        .select_related("person", "employer")
+        .annotate(overdue_count=Coalesce(Subquery(overdue), 0))
+    )
     if status:
         cases = cases.filter(status=status)
     if unvisited:

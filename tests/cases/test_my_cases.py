@@ -75,3 +75,16 @@ def test_query_budget_does_not_grow_with_the_number_of_cases(client, consultant,
 def test_only_consultants_have_mine_sager(client, booker):
     client.force_login(booker)
     assert client.get(URL).status_code == 403
+
+
+def test_a_case_says_how_many_more_deadlines_are_overdue_behind_the_next(client, consultant):
+    # 70 days into the absence, Fast Track requested in week 2, nothing done since: the employee's reply
+    # (2 bank days), the conversation within 2 weeks of the request and the first follow-up (week 8) are
+    # all overdue; the list shows the earliest and says two more are overdue.
+    today = timezone.localdate()
+    make_case(consultant, 70, category=2, fast_track_requested_on=today - dt.timedelta(days=63))
+    make_case(consultant, 60, category=2, person__name="Kun én frist")
+    client.force_login(consultant)
+    page = client.get(URL).content.decode()
+    assert page.count("og 2 frister mere overskredet") == 1
+    assert "frist mere overskredet" not in page
