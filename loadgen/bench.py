@@ -44,7 +44,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cases.models import Case, Employer
+from cases.models import Case, CaseDeadline, Employer
 from loadgen.load_data import cpr_for, delete_case_data, generate_load_data
 from meetings.selectors import QUEUE_PAGE_SIZE
 from staff.models import Team
@@ -483,18 +483,27 @@ class Bench:
             f"reopened {result.reopened}; {writes} writing statements (the run's own record: 2)"
         )
         horizon = timezone.localdate(now) + dt.timedelta(days=60)
+        due = "SELECT d.case_id FROM cases_casedeadline d WHERE d.state = 'open' AND d.due_on <= %s"
+        due_rows = CaseDeadline.objects.filter(state=CaseDeadline.State.OPEN, due_on__lte=horizon).count()
+        again.note += f"; {due_rows} open deadline rows due within 60 days"
         again.floor = _time(
             _sqls(
                 (
-                    "SELECT c.id, c.consultant_id, c.next_deadline_on, c.next_deadline_kind, t.department_id "
-                    "FROM cases_case c LEFT JOIN staff_team t ON t.id = c.team_id WHERE c.status = 'open' "
-                    "AND c.next_deadline_on <= %s",
+                    "SELECT d.kind, d.due_on, c.id, c.consultant_id, t.department_id "
+                    "FROM cases_casedeadline d JOIN cases_case c ON c.id = d.case_id "
+                    "LEFT JOIN staff_team t ON t.id = c.team_id "
+                    "WHERE d.state = 'open' AND d.due_on <= %s AND c.status = 'open'",
                     [horizon],
                 ),
                 (
                     "SELECT a.id, a.case_id, a.kind, a.due_on, a.level, a.recipient_id, a.resolved_at "
-                    "FROM cases_alert a JOIN cases_case c ON c.id = a.case_id WHERE c.status = 'open'",
+                    "FROM cases_alert a WHERE a.resolved_at IS NULL",
                     [],
+                ),
+                (
+                    "SELECT a.id, a.case_id, a.kind, a.due_on, a.level, a.recipient_id, a.resolved_at "
+                    f"FROM cases_alert a WHERE a.case_id IN ({due})",
+                    [horizon],
                 ),
             ),  # fmt: skip
             3,
