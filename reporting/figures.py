@@ -36,8 +36,18 @@ from django.db.models import Case as CaseWhen
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Assignment, Case, CaseException, Complaint, Conversation, Measure, Offer
+from cases.models import (
+    Assignment,
+    Case,
+    CaseDeadline,
+    CaseException,
+    Complaint,
+    Conversation,
+    Measure,
+    Offer,
+)
 from meetings.selectors import booking_queue_cases
+from visitation import deadlines as deadline_rules
 from visitation.models import Category
 
 END_OF_WEEK_7 = dt.timedelta(days=48)  # intake: the benefit office hands cases over by the end of week 7
@@ -90,7 +100,9 @@ DEFINITIONS = {
         "virksomhedsrettet indsats), i sager der ikke var afsluttet før fristen. Til tiden: nået senest på "
         "fristen; op til 3 uger for sent: nået 1–21 dage efter; mere end 3 uger for sent: nået senere; "
         "ikke nået: intet registreret endnu, efter eller før fristen. Første samtale tæller sager med "
-        "arbejdsgiver i kategori 2 eller 3; indsatsen de samme sager som målet for uge 13."
+        "arbejdsgiver i kategori 2 eller 3; indsatsen de samme sager som målet for uge 13. De øvrige frister "
+        "tælles fra sagernes gemte frister: hver frist med forfaldsdag i perioden, i båndet efter, hvornår "
+        "den blev nået (et udløb, som en § 56-aftales, tælles ikke)."
     ),
     "complaints": _(
         "Klager modtaget i perioden: antal, hvor mange kommunen selv ændrede, hvor mange der blev sendt til "
@@ -659,13 +671,101 @@ def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -
             "label": kind.label,
             **_band_counts(row["band"] for row in rows),
             "months": months,
-            "team": _grouped(rows, lambda r: r["team_id"], lambda r: r["team__name"] or str(_("Uden team"))),
-            "consultant": _grouped(rows, lambda r: r["consultant_id"], _consultant_label),
-            "category": _grouped(
-                rows,
-                lambda r: r["category"],
-                lambda r: str(Category(r["category"]).label) if r["category"] else str(_("Ikke visiteret")),
-            ),
+            **_breakdowns(rows),
+        }
+    result.update(stored_punctuality_figures(cases, period, today))
+    return result
+
+
+def _breakdowns(rows: list[dict]) -> dict:
+    """A punctuality table's breakdowns by team, consultant and visitation category."""
+    return {
+        "team": _grouped(rows, lambda r: r["team_id"], lambda r: r["team__name"] or str(_("Uden team"))),
+        "consultant": _grouped(rows, lambda r: r["consultant_id"], _consultant_label),
+        "category": _grouped(
+            rows,
+            lambda r: r["category"],
+            lambda r: str(Category(r["category"]).label) if r["category"] else str(_("Ikke visiteret")),
+        ),
+    }
+
+
+# The other legal deadlines, counted from their stored rows (cases.CaseDeadline, issue 18): each kind's rows
+# due in the period, in the band their done date puts them. An expiry (§ 56, an extension's end) is not
+# something done on time or late, so it is not counted here.
+STORED_PUNCTUALITY_KINDS = (
+    deadline_rules.VISITATION,
+    deadline_rules.FIRST_FOLLOW_UP,
+    deadline_rules.CATEGORY1_AFTER_WEEK8,
+    deadline_rules.NEXT_FOLLOW_UP,
+    deadline_rules.FAST_TRACK_REPLY,
+    deadline_rules.FAST_TRACK_MEETING,
+    deadline_rules.REASSESSMENT,
+    deadline_rules.COMPLAINT_REASSESSMENT,
+)
+_LATENESS = _days_between("done_on", "due_on")
+
+
+def stored_punctuality_bands(today: dt.date) -> dict[str, Q]:
+    """The bands of a stored deadline row (annotated with `lateness`: done − due), as for the kinds above."""
+    done = Q(done_on__isnull=False)
+    return {
+        "on_time": done & Q(lateness__lte=dt.timedelta(0)),
+        "late_up_to_3_weeks": Q(lateness__gt=dt.timedelta(0), lateness__lte=THREE_WEEKS),
+        "late_over_3_weeks": Q(lateness__gt=THREE_WEEKS),
+        "open_past_due": ~done & Q(due_on__lt=today),
+        "not_yet_due": ~done & Q(due_on__gte=today),
+    }
+
+
+def stored_deadlines_in(cases: QuerySet[Case], period: Period, kind: str) -> QuerySet[CaseDeadline]:
+    """The stored deadlines of one kind due in the period, in `cases`, with their lateness."""
+    return CaseDeadline.objects.filter(
+        case__in=cases.values("pk"), kind=kind, due_on__range=period.as_range()
+    ).annotate(lateness=_LATENESS)
+
+
+def stored_punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -> dict:
+    """`punctuality_figures` for the other deadline kinds, from the stored deadline rows: one query for all
+    kinds, the database putting each row in its band."""
+    band = CaseWhen(
+        *(When(condition, then=Value(code)) for code, condition in stored_punctuality_bands(today).items()),
+        default=Value(""),
+    )
+    rows = list(
+        CaseDeadline.objects.filter(
+            case__in=cases.values("pk"), kind__in=STORED_PUNCTUALITY_KINDS, due_on__range=period.as_range()
+        )
+        .annotate(lateness=_LATENESS, band=band)
+        .values(
+            "kind",
+            "band",
+            "due_on",
+            team_id=F("case__team_id"),
+            team__name=F("case__team__name"),
+            consultant_id=F("case__consultant_id"),
+            consultant__first_name=F("case__consultant__first_name"),
+            consultant__last_name=F("case__consultant__last_name"),
+            consultant__username=F("case__consultant__username"),
+            category=F("case__category"),
+        )
+    )
+    result = {}
+    for kind in STORED_PUNCTUALITY_KINDS:
+        of_kind = [row for row in rows if row["kind"] == kind]
+        result[kind] = {
+            "label": deadline_rules.kind_label(kind),
+            **_band_counts(row["band"] for row in of_kind),
+            "months": [
+                {
+                    "period": month,
+                    **_band_counts(
+                        row["band"] for row in of_kind if month.start <= row["due_on"] <= month.end
+                    ),
+                }
+                for month in period.months()
+            ],
+            **_breakdowns(of_kind),
         }
     return result
 
@@ -674,7 +774,15 @@ def punctuality_json(figures: dict) -> dict:
     """The milestone report's `punctuality` object: counts and shares per kind (no breakdowns)."""
     keys = (*PUNCTUALITY_BANDS, "total", "on_time_share", "late_over_3_weeks_share")
     return {
-        code: {"due_days": PUNCTUALITY_KINDS_BY_CODE[code].due.days, **{key: figure[key] for key in keys}}
+        code: {
+            # Counted from D (the two SOF targets); the stored kinds have their own due date per case.
+            **(
+                {"due_days": PUNCTUALITY_KINDS_BY_CODE[code].due.days}
+                if code in PUNCTUALITY_KINDS_BY_CODE
+                else {}
+            ),
+            **{key: figure[key] for key in keys},
+        }
         for code, figure in figures.items()
     }
 
@@ -840,6 +948,12 @@ def drill_down(
     if figure == "one_caseworker":
         base = one_caseworker_cases(cases, period)
         return {"denominator": base, "numerator": base.filter(ONE_CASEWORKER)}.get(part)
+    if figure.startswith("punctuality:") and figure.partition(":")[2] in STORED_PUNCTUALITY_KINDS:
+        bands = stored_punctuality_bands(today)
+        if part not in bands:
+            return None
+        in_band = stored_deadlines_in(cases, period, figure.partition(":")[2]).filter(bands[part])
+        return cases.filter(pk__in=in_band.values("case_id"))
     if figure.startswith("punctuality:") and figure.partition(":")[2] in PUNCTUALITY_KINDS_BY_CODE:
         kind = PUNCTUALITY_KINDS_BY_CODE[figure.partition(":")[2]]
         bands = kind.bands(today)

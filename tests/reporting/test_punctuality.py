@@ -8,7 +8,9 @@ import pytest
 
 from reporting import figures
 from reporting.selectors import report_cases
+from tests.cases.factories import deadline_store
 from tests.reporting.factories import CaseFactory, ConversationFactory, MeasureFactory
+from visitation import deadlines
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +80,50 @@ def test_week_13_counts_only_started_measures(team):
     MeasureFactory(case=late, started_on=dt.date(2017, 12, 6) + dt.timedelta(days=100))
     result = figures.punctuality_figures(report_cases(), MARCH, today=dt.date(2018, 6, 1))["week13_measure"]
     assert (result["on_time"], result["late_up_to_3_weeks"], result["total"]) == (1, 1, 2)
+
+
+@pytest.fixture
+def reassessments_in_march(team, consultant):
+    """Re-assessments (sygedagpengeloven § 24) due on 31 March 2018, as the refresh stores them: decided on
+    the day, 21 days late, 22 days late, not yet decided; one due in April."""
+    due = dt.date(2018, 3, 31)
+    cases = {}
+    for band, done_on in [
+        ("on_time", due),
+        ("late_up_to_3_weeks", due + dt.timedelta(days=21)),
+        ("late_over_3_weeks", due + dt.timedelta(days=22)),
+        ("open_past_due", None),
+    ]:
+        cases[band] = CaseFactory(first_absence_day=dt.date(2017, 9, 1), team=team, consultant=consultant)
+        deadline_store(cases[band], deadlines.REASSESSMENT, due, done_on=done_on)
+    april = CaseFactory(first_absence_day=dt.date(2017, 10, 1), team=team)
+    deadline_store(april, deadlines.REASSESSMENT, dt.date(2018, 4, 30))
+    return cases
+
+
+def test_every_other_deadline_kind_is_counted_from_its_stored_rows(reassessments_in_march, consultant):
+    today = dt.date(2018, 6, 1)
+    report = figures.punctuality_figures(report_cases(), MARCH, today=today)
+    result = report["reassessment"]
+    assert {band: result[band] for band in figures.PUNCTUALITY_BANDS} == {
+        "on_time": 1,
+        "late_up_to_3_weeks": 1,
+        "late_over_3_weeks": 1,
+        "open_past_due": 1,
+        "not_yet_due": 0,
+    }
+    assert result["label"] == "Revurdering" and [row["total"] for row in result["months"]] == [4]
+    assert {row["key"]: row["total"] for row in result["consultant"]} == {consultant.pk: 4}
+    assert report["next_follow_up"]["total"] == 0
+    assert "agreement_56_expiry" not in report  # an expiry is not met or missed
+    for band in figures.PUNCTUALITY_BANDS:
+        listed = figures.drill_down(report_cases(), MARCH, "punctuality:reassessment", band, today)
+        expected = {reassessments_in_march[band].pk} if band in reassessments_in_march else set()
+        assert set(listed.values_list("pk", flat=True)) == expected, band
+    # and in milestone_report's JSON, beside the two targets counted from D
+    json_object = figures.punctuality_json(report)
+    assert (
+        json_object["reassessment"]["late_over_3_weeks"] == 1
+        and "due_days" not in json_object["reassessment"]
+    )
+    assert json_object["first_meeting"]["due_days"] == 55
