@@ -13,6 +13,7 @@ from cases.identifiers import validate_cvr
 from documents.storage import document_storage
 from staff.geo import validate_postcode
 from staff.models import Team
+from visitation import deadlines
 from visitation.deadlines import COMPLAINT_REASSESSMENT_WEEKS, kind_label
 from visitation.models import (
     Category,
@@ -108,6 +109,35 @@ class ReassessmentOutcome(models.TextChoices):
     JOBAFKLARING = "jobafklaring", _("Overgang til jobafklaringsforløb")
 
 
+class ExtensionGround(models.TextChoices):
+    """The ground of a § 27 extension (sygedagpengeloven § 27, stk. 1, nr. 1–7); the codes are the rulebook's
+    (visitation.deadlines.EXTENSION_GROUNDS), which also knows the two grounds with a maximum."""
+
+    REHABILITATION = deadlines.EXTENSION_REHABILITATION, _("Nr. 1: revalidering er overvejende sandsynlig")
+    WORK_ABILITY = deadlines.EXTENSION_WORK_ABILITY, _("Nr. 2: arbejdsevnen skal afklares (op til 69 uger)")
+    TREATMENT = (
+        deadlines.EXTENSION_TREATMENT,
+        _("Nr. 3: under eller venter på lægebehandling (op til 134 uger)"),
+    )
+    REHABILITATION_TEAM = (
+        deadlines.EXTENSION_REHABILITATION_TEAM,
+        _("Nr. 4: sagen skal forelægges rehabiliteringsteamet"),
+    )
+    LIFE_THREATENING = deadlines.EXTENSION_LIFE_THREATENING, _("Nr. 5: livstruende, alvorlig sygdom")
+    WORK_INJURY = deadlines.EXTENSION_WORK_INJURY, _("Nr. 6: sag om erstatning for en arbejdsskade")
+    DISABILITY_PENSION = deadlines.EXTENSION_DISABILITY_PENSION, _("Nr. 7: ansøgning om førtidspension")
+
+
+class LateGround(models.TextChoices):
+    """Why the first follow-up conversation was held after its deadline. The deadline stays late (never
+    silently on time); the figures show these cases apart."""
+
+    CONDITION = (
+        deadlines.LATE_FOR_CONDITION,
+        deadlines.LATE_GROUND_LABELS[deadlines.LATE_FOR_CONDITION],
+    )
+
+
 class StandbyGround(models.TextChoices):
     """Why a person is in the standby scheme: so seriously ill that conversations and offers are neither
     appropriate nor possible (borger.dk names cancer and severe heart failure as examples)."""
@@ -200,6 +230,15 @@ class Case(models.Model):
     # Re-assessment (sygedagpengeloven § 24): the day of the decision (a § 27 extension or a transition),
     # which completes the re-assessment deadline.
     reassessment_decided_on = models.DateField(_("revurdering afgjort"), null=True, blank=True)
+    reassessment_outcome = models.CharField(
+        _("revurderingens afgørelse"), max_length=20, choices=ReassessmentOutcome.choices, blank=True
+    )
+    # The current § 27 extension: its ground and, for the grounds with a maximum (or when given), the day it
+    # runs to — a deadline of its own (visitation.deadlines.EXTENSION_END). Cleared by a transition.
+    extension_ground = models.CharField(
+        _("forlængelsesgrund (§ 27)"), max_length=20, choices=ExtensionGround.choices, blank=True
+    )
+    extension_until = models.DateField(_("forlænget til og med"), null=True, blank=True)
     # The standby scheme: follow-up conversations and offers are not required while it lasts (the
     # re-assessment still is); after it ends, the follow-up counts from that day (visitation.deadlines).
     standby_ground = models.CharField(
@@ -423,6 +462,10 @@ class Conversation(models.Model):
     plan = models.TextField(_("aftalt plan"), blank=True)
     next_step = models.CharField(_("aftalt næste skridt"), max_length=500, blank=True)
     minutes = models.TextField(_("kort referat"), blank=True)  # may hold health information
+    # Only for the first conversation held after its deadline (visitation.deadlines: the state stays late).
+    late_ground = models.CharField(
+        _("grund til at samtalen blev holdt for sent"), max_length=20, choices=LateGround.choices, blank=True
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
