@@ -144,8 +144,8 @@ class ConversationForm(GradualReturnStepsMixin):
         choices=[("", _("– ingen grund –")), *LateGround.choices],
         required=False,
         help_text=_(
-            "Kun for den første samtale efter fristen. Samtalen tæller stadig som for sent, men vises for sig "
-            "i nøgletallene."
+            "Kun for den første samtale efter fristen. Samtalen tæller stadig som for sent, men vises "
+            "for sig i nøgletallene."
         ),
     )
 
