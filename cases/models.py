@@ -102,8 +102,8 @@ class Person(models.Model):
 
 
 class ReassessmentOutcome(models.TextChoices):
-    """What a re-assessment (sygedagpengeloven § 24) decides; payment never simply stops. Kept in the case's
-    timeline; the case stores the day (Case.reassessment_decided_on)."""
+    """What a re-assessment (sygedagpengeloven § 24) decides; payment never simply stops. Each decision is a
+    ReassessmentDecision; the case stores the latest day (Case.reassessment_decided_on)."""
 
     EXTENSION_27 = "extension_27", _("Forlængelse efter § 27")
     JOBAFKLARING = "jobafklaring", _("Overgang til jobafklaringsforløb")
@@ -230,14 +230,9 @@ class Case(models.Model):
     # Re-assessment (sygedagpengeloven § 24): the day of the decision (a § 27 extension or a transition),
     # which completes the re-assessment deadline.
     reassessment_decided_on = models.DateField(_("revurdering afgjort"), null=True, blank=True)
-    reassessment_outcome = models.CharField(
-        _("revurderingens afgørelse"), max_length=20, choices=ReassessmentOutcome.choices, blank=True
-    )
-    # The current § 27 extension: its ground and, for the grounds with a maximum (or when given), the day it
-    # runs to — a deadline of its own (visitation.deadlines.EXTENSION_END). Cleared by a transition.
-    extension_ground = models.CharField(
-        _("forlængelsesgrund (§ 27)"), max_length=20, choices=ExtensionGround.choices, blank=True
-    )
+    # The day the current § 27 extension runs to (ReassessmentDecision keeps each decision with its ground):
+    # a deadline of its own (visitation.deadlines.EXTENSION_END). One column only: the import's bulk insert
+    # of cases must stay one statement for its batch on SQLite (999 parameters; tests/cases/test_import_bulk).
     extension_until = models.DateField(_("forlænget til og med"), null=True, blank=True)
     # The standby scheme: follow-up conversations and offers are not required while it lasts (the
     # re-assessment still is); after it ends, the follow-up counts from that day (visitation.deadlines).
@@ -486,6 +481,31 @@ class Conversation(models.Model):
             and self.employer_took_part
             and {self.Participant.CITIZEN, self.Participant.CONSULTANT} <= set(self.participants)
         )
+
+
+class ReassessmentDecision(models.Model):
+    """A re-assessment decision (sygedagpengeloven § 24), each one kept: a § 27 extension with its ground
+    (§ 27, stk. 1, nr. 1–7) and the day it runs to, or the transition to jobafklaringsforløb (which closes the
+    case). The case keeps the latest day (Case.reassessment_decided_on) and the current extension's end
+    (Case.extension_until); cases/services/casework.py `reassessment_decide` writes all three."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reassessment_decisions")
+    decided_on = models.DateField(_("afgjort"))
+    outcome = models.CharField(_("afgørelse"), max_length=20, choices=ReassessmentOutcome.choices)
+    extension_ground = models.CharField(
+        _("forlængelsesgrund (§ 27)"), max_length=20, choices=ExtensionGround.choices, blank=True
+    )
+    extension_until = models.DateField(_("forlænget til og med"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("registreret"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revurderingsafgørelse")
+        verbose_name_plural = _("revurderingsafgørelser")
+        ordering = ["decided_on", "id"]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} {self.decided_on:%d-%m-%Y}"
 
 
 class Complaint(models.Model):

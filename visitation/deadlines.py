@@ -306,8 +306,7 @@ class CaseFacts:
     earlier_absences: Sequence[Absence] = ()
     # The first conversation's ground for being late (LATE_FOR_CONDITION or ""), shown with the late deadline.
     first_conversation_late_ground: str = ""
-    # The current § 27 extension: its ground (EXTENSION_GROUNDS) and the day it runs to (None: no end date).
-    extension_ground: str = ""
+    # The day the current § 27 extension runs to (None: none, or a ground that runs until an event).
     extension_until: dt.date | None = None
     # Complaints against decisions: (received on, re-assessed and sent on / changed on, or None).
     complaints: Sequence[tuple[dt.date, dt.date | None]] = ()

@@ -175,7 +175,6 @@ def _facts(case: Case, records: dict, earlier, rules: Rules) -> CaseFacts:
         reassessment_decided_on=case.reassessment_decided_on,
         standby_from=case.standby_from,
         standby_until=case.standby_until,
-        extension_ground=case.extension_ground,
         extension_until=case.extension_until,
         earlier_absences=tuple(
             Absence(first_absence_day=first_day, last_day=closed_on, employed=employer_id is not None)

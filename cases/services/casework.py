@@ -29,6 +29,7 @@ from cases.models import (
     LateGround,
     Measure,
     Offer,
+    ReassessmentDecision,
     ReassessmentOutcome,
     StandbyGround,
     Visitation,
@@ -1158,22 +1159,32 @@ def reassessment_decide(
         raise ValidationError({"extension_until": _("En slutdato hører kun til en forlængelse efter § 27.")})
     locked = case_lock(case)
     _check_date(locked, decided_on, "decided_on")
-    if (decided_on, outcome, extension_ground, extension_until) == (
-        locked.reassessment_decided_on,
-        locked.reassessment_outcome,
-        locked.extension_ground,
-        locked.extension_until,
+    latest = locked.reassessment_decisions.order_by("-decided_on", "-id").first()
+    if latest is not None and (decided_on, outcome, extension_ground, extension_until) == (
+        latest.decided_on,
+        latest.outcome,
+        latest.extension_ground,
+        latest.extension_until,
     ):
         raise ValidationError(_("Revurderingen er allerede afgjort den dag."))
     if extending:
         _check_extension_until(locked, decided_on, extension_ground, extension_until)
+    decision = ReassessmentDecision(
+        case=locked,
+        decided_on=decided_on,
+        outcome=outcome,
+        extension_ground=extension_ground if extending else "",
+        extension_until=extension_until if extending else None,
+        decided_by=actor,
+    )
+    decision.full_clean()
+    decision.save()
+    # The case keeps the latest decision's day (it completes the re-assessment deadline) and the current
+    # extension's end (the EXTENSION_END deadline); a transition ends any extension.
     locked.reassessment_decided_on = decided_on
-    locked.reassessment_outcome = outcome
-    locked.extension_ground = extension_ground if extending else ""
-    locked.extension_until = extension_until if extending else None
+    locked.extension_until = decision.extension_until
     locked.full_clean()
-    fields = ["reassessment_decided_on", "reassessment_outcome", "extension_ground", "extension_until"]
-    locked.save(update_fields=fields)
+    locked.save(update_fields=["reassessment_decided_on", "extension_until"])
     text = _("Revurdering afgjort %(day)s: %(outcome)s") % {
         "day": _date(decided_on),
         "outcome": ReassessmentOutcome(outcome).label,
