@@ -103,7 +103,7 @@ class Person(models.Model):
 
 class ReassessmentOutcome(models.TextChoices):
     """What a re-assessment (sygedagpengeloven § 24) decides; payment never simply stops. Each decision is a
-    ReassessmentDecision; the case stores the latest day (Case.reassessment_decided_on)."""
+    ReassessmentDecision; the case stores the first one's day (Case.reassessment_decided_on)."""
 
     EXTENSION_27 = "extension_27", _("Forlængelse efter § 27")
     JOBAFKLARING = "jobafklaring", _("Overgang til jobafklaringsforløb")
@@ -227,8 +227,8 @@ class Case(models.Model):
     # § 13 f (2025 rule set): when full recovery is expected before the end of week 13 counted from the first
     # follow-up conversation, the person is followed up only on recovery (no 4-weekly follow-up deadline).
     expected_full_recovery_on = models.DateField(_("forventet fuld raskmelding"), null=True, blank=True)
-    # Re-assessment (sygedagpengeloven § 24): the day of the decision (a § 27 extension or a transition),
-    # which completes the re-assessment deadline.
+    # Re-assessment (sygedagpengeloven § 24): the day of the first decision (a § 27 extension or a
+    # transition), which completes the re-assessment deadline; later decisions are ReassessmentDecision rows.
     reassessment_decided_on = models.DateField(_("revurdering afgjort"), null=True, blank=True)
     # The day the current § 27 extension runs to (ReassessmentDecision keeps each decision with its ground):
     # a deadline of its own (visitation.deadlines.EXTENSION_END). One column only: the import's bulk insert
@@ -486,7 +486,7 @@ class Conversation(models.Model):
 class ReassessmentDecision(models.Model):
     """A re-assessment decision (sygedagpengeloven § 24), each one kept: a § 27 extension with its ground
     (§ 27, stk. 1, nr. 1–7) and the day it runs to, or the transition to jobafklaringsforløb (which closes the
-    case). The case keeps the latest day (Case.reassessment_decided_on) and the current extension's end
+    case). The case keeps the first day (Case.reassessment_decided_on) and the current extension's end
     (Case.extension_until); cases/services/casework.py `reassessment_decide` writes all three."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reassessment_decisions")

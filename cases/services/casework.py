@@ -1167,6 +1167,13 @@ def reassessment_decide(
         latest.extension_until,
     ):
         raise ValidationError(_("Revurderingen er allerede afgjort den dag."))
+    if latest is not None and decided_on < latest.decided_on:
+        raise ValidationError(
+            {
+                "decided_on": _("Afgørelsen kan ikke ligge før den seneste revurdering (%(day)s).")
+                % {"day": _date(latest.decided_on)}
+            }
+        )
     if extending:
         _check_extension_until(locked, decided_on, extension_ground, extension_until)
     decision = ReassessmentDecision(
@@ -1179,9 +1186,11 @@ def reassessment_decide(
     )
     decision.full_clean()
     decision.save()
-    # The case keeps the latest decision's day (it completes the re-assessment deadline) and the current
-    # extension's end (the EXTENSION_END deadline); a transition ends any extension.
-    locked.reassessment_decided_on = decided_on
+    # The case keeps the first decision's day (it met the re-assessment deadline; a later decision, when an
+    # extension runs out, must not make that deadline late after the fact) and the current extension's end
+    # (the EXTENSION_END deadline, replaced by each later decision); a transition ends any extension.
+    if locked.reassessment_decided_on is None:
+        locked.reassessment_decided_on = decided_on
     locked.extension_until = decision.extension_until
     locked.full_clean()
     locked.save(update_fields=["reassessment_decided_on", "extension_until"])

@@ -114,6 +114,50 @@ def test_bad_extension_input_is_a_field_error_and_saves_nothing(long_case, consu
     assert nothing_saved(long_case, events)
 
 
+def test_a_later_decision_replaces_the_extension_and_keeps_the_reassessment_met(long_case, consultant):
+    """When an extension runs out a new decision follows (another ground, or the transition): the
+    re-assessment stays completed by the first decision, the extension's end moves to the new one."""
+    first_day = TODAY - dt.timedelta(days=60)
+    reassessment_decide(
+        case=long_case,
+        actor=consultant,
+        decided_on=first_day,
+        outcome="extension_27",
+        extension_ground="rehabiliteringsteam",
+        extension_until=TODAY,
+    )
+    with pytest.raises(ValidationError) as error:  # not before the latest decision
+        reassessment_decide(
+            case=long_case,
+            actor=consultant,
+            decided_on=first_day - dt.timedelta(days=1),
+            outcome="extension_27",
+            extension_ground="livstruende",
+        )
+    assert "decided_on" in error.value.message_dict
+    later = reassessment_date(long_case) + dt.timedelta(weeks=134)
+    reassessment_decide(
+        case=long_case,
+        actor=consultant,
+        decided_on=TODAY,
+        outcome="extension_27",
+        extension_ground="behandling",
+        extension_until=later,
+    )
+    long_case.refresh_from_db()
+    found = {d.kind: d for d in case_deadlines(case=long_case)}
+    assert found[deadlines.REASSESSMENT].done_on == first_day
+    assert found[deadlines.EXTENSION_END].due_on == later
+    assert [d.extension_ground for d in long_case.reassessment_decisions.all()] == [
+        "rehabiliteringsteam",
+        "behandling",
+    ]
+    reassessment_decide(case=long_case, actor=consultant, decided_on=TODAY, outcome="jobafklaring")
+    long_case.refresh_from_db()
+    assert long_case.is_closed and long_case.extension_until is None
+    assert deadlines.EXTENSION_END not in {d.kind for d in case_deadlines(case=long_case)}
+
+
 def test_the_transition_to_jobafklaring_closes_the_case_with_that_closing_reason(long_case, consultant):
     reassessment_decide(case=long_case, actor=consultant, decided_on=TODAY, outcome="jobafklaring")
     long_case.refresh_from_db()
