@@ -545,7 +545,7 @@ def test_only_a_first_conversation_after_the_end_of_week_8_may_be_given_the_late
     assert would_be_late(had_one, dt.date(2017, 10, 18))  # recorded afterwards, but held before it
 
 
-# --- § 27 extensions (issue 18, part 3) ----------------------------------------------------------------------
+# --- § 27 extensions (issue 18, part 3) ---------------------------------------------------------------------
 
 HH_REASSESSMENT = dt.date(2018, 2, 28)  # more than 22 weeks of benefit from day 31 (20 Sep 2017): end of Feb
 
