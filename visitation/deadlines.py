@@ -96,7 +96,7 @@ DEFAULT_LEGAL_SOURCES = {
 COMPLAINT_REASSESSMENT_WEEKS = 4
 
 # The grounds for extending benefit beyond the re-assessment date (sygedagpengeloven § 27, stk. 1, nr. 1–7).
-# Stable codes, stored in Case.extension_ground (cases.models.ExtensionGround gives them their labels).
+# Stable codes, stored in ReassessmentDecision.extension_ground (cases.models.ExtensionGround: the labels).
 EXTENSION_REHABILITATION = "revalidering"  # nr. 1: revalidering likely
 EXTENSION_WORK_ABILITY = "arbejdsevne"  # nr. 2: work ability to be clarified, up to 69 weeks
 EXTENSION_TREATMENT = "behandling"  # nr. 3: in or awaiting medical treatment, within 134 weeks
