@@ -23,6 +23,7 @@ LABELS = {
     deadlines.AGREEMENT_56_EXPIRY: _("§ 56-aftale udløber"),
     deadlines.CATEGORY1_AFTER_WEEK8: _("Kategori 1-sag åben efter uge 8: opfølgning og revisitation"),
     deadlines.COMPLAINT_REASSESSMENT: _("Klage: genvurdér og send videre senest 4 uger efter modtagelsen"),
+    deadlines.EXTENSION_END: _("§ 27-forlængelsen udløber: ny afgørelse senest da"),
     FIRST_MEETING_NOT_BOOKED: _("Første møde er ikke booket"),
     EXCEPTION_PENDING: _("Undtagelse afventer afgørelse i mere end 5 arbejdsdage"),
     CASELOAD_ABOVE_TARGET: _("Sagsstamme over målet"),

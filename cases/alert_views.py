@@ -60,6 +60,7 @@ def my_alerts(request):
             "sweep_late": sweep_late,
             "last_sweep": alert_selectors.last_sweep_run() if sweep_late else None,
             "reassessment_kind": alert_kinds.deadlines.REASSESSMENT,
+            "extension_end_kind": alert_kinds.deadlines.EXTENSION_END,  # a new decision: the same choices
             "extension_grounds": alert_kinds.REASSESSMENT_EXTENSION_GROUNDS,
         },
     )

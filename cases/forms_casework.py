@@ -10,7 +10,16 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Complaint, Conversation, ReassessmentOutcome, Restriction, StandbyGround
+from cases.models import (
+    Case,
+    Complaint,
+    Conversation,
+    ExtensionGround,
+    LateGround,
+    ReassessmentOutcome,
+    Restriction,
+    StandbyGround,
+)
 from staff.dates import START_DAYS_AHEAD, SensibleDateField
 from staff.labels import staff_label
 from staff.selectors import consultants_of_municipality, staff_of_municipality
@@ -130,6 +139,15 @@ class ConversationForm(GradualReturnStepsMixin):
     minutes = forms.CharField(
         label=_("Kort referat"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    late_ground = forms.ChoiceField(
+        label=_("Holdt efter fristen (uge 8) fordi"),
+        choices=[("", _("– ingen grund –")), *LateGround.choices],
+        required=False,
+        help_text=_(
+            "Kun for den første samtale efter fristen. Samtalen tæller stadig som for sent, men vises "
+            "for sig i nøgletallene."
+        ),
+    )
 
 
 class MeasureForm(GradualReturnStepsMixin):
@@ -221,6 +239,19 @@ class ReassessmentForm(forms.Form):
 
     decided_on = _date(_("Afgjort den"), initial_today=True)
     outcome = forms.ChoiceField(label=_("Afgørelse"), choices=ReassessmentOutcome.choices)
+    extension_ground = forms.ChoiceField(
+        label=_("Forlængelsesgrund (§ 27, stk. 1)"),
+        choices=[("", _("– kun ved forlængelse –")), *ExtensionGround.choices],
+        required=False,
+    )
+    extension_until = _date(
+        _("Forlænget til og med"),
+        required=False,
+        help_text=_(
+            "Skal angives for nr. 2 (højst 69 uger) og nr. 3 (højst 134 uger), regnet fra "
+            "revurderingstidspunktet. Systemet minder om datoen 4 uger før."
+        ),
+    )
 
 
 class StandbyForm(forms.Form):

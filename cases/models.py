@@ -13,6 +13,7 @@ from cases.identifiers import validate_cvr
 from documents.storage import document_storage
 from staff.geo import validate_postcode
 from staff.models import Team
+from visitation import deadlines
 from visitation.deadlines import COMPLAINT_REASSESSMENT_WEEKS, kind_label
 from visitation.models import (
     Category,
@@ -101,11 +102,40 @@ class Person(models.Model):
 
 
 class ReassessmentOutcome(models.TextChoices):
-    """What a re-assessment (sygedagpengeloven § 24) decides; payment never simply stops. Kept in the case's
-    timeline; the case stores the day (Case.reassessment_decided_on)."""
+    """What a re-assessment (sygedagpengeloven § 24) decides; payment never simply stops. Each decision is a
+    ReassessmentDecision; the case stores the first one's day (Case.reassessment_decided_on)."""
 
     EXTENSION_27 = "extension_27", _("Forlængelse efter § 27")
     JOBAFKLARING = "jobafklaring", _("Overgang til jobafklaringsforløb")
+
+
+class ExtensionGround(models.TextChoices):
+    """The ground of a § 27 extension (sygedagpengeloven § 27, stk. 1, nr. 1–7); the codes are the rulebook's
+    (visitation.deadlines.EXTENSION_GROUNDS), which also knows the two grounds with a maximum."""
+
+    REHABILITATION = deadlines.EXTENSION_REHABILITATION, _("Nr. 1: revalidering er overvejende sandsynlig")
+    WORK_ABILITY = deadlines.EXTENSION_WORK_ABILITY, _("Nr. 2: arbejdsevnen skal afklares (op til 69 uger)")
+    TREATMENT = (
+        deadlines.EXTENSION_TREATMENT,
+        _("Nr. 3: under eller venter på lægebehandling (op til 134 uger)"),
+    )
+    REHABILITATION_TEAM = (
+        deadlines.EXTENSION_REHABILITATION_TEAM,
+        _("Nr. 4: sagen skal forelægges rehabiliteringsteamet"),
+    )
+    LIFE_THREATENING = deadlines.EXTENSION_LIFE_THREATENING, _("Nr. 5: livstruende, alvorlig sygdom")
+    WORK_INJURY = deadlines.EXTENSION_WORK_INJURY, _("Nr. 6: sag om erstatning for en arbejdsskade")
+    DISABILITY_PENSION = deadlines.EXTENSION_DISABILITY_PENSION, _("Nr. 7: ansøgning om førtidspension")
+
+
+class LateGround(models.TextChoices):
+    """Why the first follow-up conversation was held after its deadline. The deadline stays late (never
+    silently on time); the figures show these cases apart."""
+
+    CONDITION = (
+        deadlines.LATE_FOR_CONDITION,
+        deadlines.LATE_GROUND_LABELS[deadlines.LATE_FOR_CONDITION],
+    )
 
 
 class StandbyGround(models.TextChoices):
@@ -197,9 +227,13 @@ class Case(models.Model):
     # § 13 f (2025 rule set): when full recovery is expected before the end of week 13 counted from the first
     # follow-up conversation, the person is followed up only on recovery (no 4-weekly follow-up deadline).
     expected_full_recovery_on = models.DateField(_("forventet fuld raskmelding"), null=True, blank=True)
-    # Re-assessment (sygedagpengeloven § 24): the day of the decision (a § 27 extension or a transition),
-    # which completes the re-assessment deadline.
+    # Re-assessment (sygedagpengeloven § 24): the day of the first decision (a § 27 extension or a
+    # transition), which completes the re-assessment deadline; later decisions are ReassessmentDecision rows.
     reassessment_decided_on = models.DateField(_("revurdering afgjort"), null=True, blank=True)
+    # The day the current § 27 extension runs to (ReassessmentDecision keeps each decision with its ground):
+    # a deadline of its own (visitation.deadlines.EXTENSION_END). One column only: the import's bulk insert
+    # of cases must stay one statement for its batch on SQLite (999 parameters; tests/cases/test_import_bulk).
+    extension_until = models.DateField(_("forlænget til og med"), null=True, blank=True)
     # The standby scheme: follow-up conversations and offers are not required while it lasts (the
     # re-assessment still is); after it ends, the follow-up counts from that day (visitation.deadlines).
     standby_ground = models.CharField(
@@ -340,6 +374,8 @@ class CaseDeadline(models.Model):
     due_on = models.DateField(_("frist"))
     done_on = models.DateField(_("gennemført"), null=True, blank=True)
     planned_on = models.DateField(_("planlagt til"), null=True, blank=True)
+    # Why it was done late (the first conversation: the person's condition), shown with the late deadline.
+    late_ground = models.CharField(_("grund til forsinkelse"), max_length=20, blank=True)
     state = models.CharField(_("status"), max_length=10, choices=State.choices)
     legal_source = models.CharField(_("retsgrundlag"), max_length=300)
     rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
@@ -461,6 +497,10 @@ class Conversation(models.Model):
     plan = models.TextField(_("aftalt plan"), blank=True)
     next_step = models.CharField(_("aftalt næste skridt"), max_length=500, blank=True)
     minutes = models.TextField(_("kort referat"), blank=True)  # may hold health information
+    # Only for the first conversation held after its deadline (visitation.deadlines: the state stays late).
+    late_ground = models.CharField(
+        _("grund til at samtalen blev holdt for sent"), max_length=20, choices=LateGround.choices, blank=True
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -481,6 +521,31 @@ class Conversation(models.Model):
             and self.employer_took_part
             and {self.Participant.CITIZEN, self.Participant.CONSULTANT} <= set(self.participants)
         )
+
+
+class ReassessmentDecision(models.Model):
+    """A re-assessment decision (sygedagpengeloven § 24), each one kept: a § 27 extension with its ground
+    (§ 27, stk. 1, nr. 1–7) and the day it runs to, or the transition to jobafklaringsforløb (which closes the
+    case). The case keeps the first day (Case.reassessment_decided_on) and the current extension's end
+    (Case.extension_until); cases/services/casework.py `reassessment_decide` writes all three."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reassessment_decisions")
+    decided_on = models.DateField(_("afgjort"))
+    outcome = models.CharField(_("afgørelse"), max_length=20, choices=ReassessmentOutcome.choices)
+    extension_ground = models.CharField(
+        _("forlængelsesgrund (§ 27)"), max_length=20, choices=ExtensionGround.choices, blank=True
+    )
+    extension_until = models.DateField(_("forlænget til og med"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("registreret"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revurderingsafgørelse")
+        verbose_name_plural = _("revurderingsafgørelser")
+        ordering = ["decided_on", "id"]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} {self.decided_on:%d-%m-%Y}"
 
 
 class Complaint(models.Model):

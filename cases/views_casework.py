@@ -84,7 +84,16 @@ def _run(slug: str, *, case: Case, actor, data: dict) -> str:
         casework.visitation_set(case=case, actor=actor, **data)
         return _("Visitationen er gemt.")
     if slug == "conversation":
-        fields = ("held_on", "place", "participants", "plan", "next_step", "minutes", "gradual_return_steps")
+        fields = (
+            "held_on",
+            "place",
+            "participants",
+            "plan",
+            "next_step",
+            "minutes",
+            "gradual_return_steps",
+            "late_ground",
+        )
         casework.conversation_record(case=case, actor=actor, **{k: data[k] for k in fields})
         return _("Samtalen er gemt.")
     if slug == "measure":

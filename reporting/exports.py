@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cases.models import Complaint
-from reporting.figures import PUNCTUALITY_BANDS
+from reporting.figures import PUNCTUALITY_APART, PUNCTUALITY_BANDS
 from reporting.numbers import format_number, format_share
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -266,6 +266,7 @@ def report_tables(report: dict) -> list[Table]:
 
     punctuality = _("Rettidighed")  # not inside the f-string: makemessages
     for kind in report["punctuality"].values():
+        apart = kind.get("apart", ())
         table = Table(
             f"{punctuality}: {kind['label']}",
             str(definitions["punctuality"]),
@@ -274,6 +275,7 @@ def report_tables(report: dict) -> list[Table]:
                 _("Gruppe"),
                 *(str(label) for label in PUNCTUALITY_BANDS.values()),
                 _("I alt"),
+                *(str(PUNCTUALITY_APART[code]) for code in apart),
             ],
         )
         groups = [(_("Hele perioden"), [{**kind, "label": ""}])]
@@ -285,7 +287,13 @@ def report_tables(report: dict) -> list[Table]:
         for dimension, rows in groups:
             for row in rows:
                 table.rows.append(
-                    [dimension, row["label"], *(row[band] for band in PUNCTUALITY_BANDS), row["total"]]
+                    [
+                        dimension,
+                        row["label"],
+                        *(row[band] for band in PUNCTUALITY_BANDS),
+                        row["total"],
+                        *(row[code] for code in apart),
+                    ]
                 )
         tables.append(table)
 

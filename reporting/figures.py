@@ -47,7 +47,7 @@ from cases.models import (
     Offer,
 )
 from meetings.selectors import booking_queue_cases
-from visitation import deadlines as deadline_rules
+from visitation import deadlines
 from visitation.models import Category
 
 END_OF_WEEK_7 = dt.timedelta(days=48)  # intake: the benefit office hands cases over by the end of week 7
@@ -100,9 +100,12 @@ DEFINITIONS = {
         "virksomhedsrettet indsats), i sager der ikke var afsluttet før fristen. Til tiden: nået senest på "
         "fristen; op til 3 uger for sent: nået 1–21 dage efter; mere end 3 uger for sent: nået senere; "
         "ikke nået: intet registreret endnu, efter eller før fristen. Første samtale tæller sager med "
-        "arbejdsgiver i kategori 2 eller 3; indsatsen de samme sager som målet for uge 13. De øvrige frister "
-        "tælles fra sagernes gemte frister: hver frist med forfaldsdag i perioden, i båndet efter, hvornår "
-        "den blev nået (et udløb, som en § 56-aftales, tælles ikke)."
+        "arbejdsgiver i kategori 2 eller 3; indsatsen de samme sager som målet for uge 13. Heraf for sent "
+        "pga. borgerens tilstand (indlagt): første samtaler holdt efter fristen, hvor konsulenten har "
+        "angivet, at borgerens tilstand gjorde samtalen umulig i tide. De tælles stadig med i »op til 3 "
+        "uger for sent« og »mere end 3 uger for sent« (aldrig som til tiden) og vises her for sig. De øvrige "
+        "frister tælles fra sagernes gemte frister: hver frist med forfaldsdag i perioden, i båndet efter, "
+        "hvornår den blev nået (et udløb, som en § 56-aftales eller en § 27-forlængelses, tælles ikke)."
     ),
     "complaints": _(
         "Klager modtaget i perioden: antal, hvor mange kommunen selv ændrede, hvor mange der blev sendt til "
@@ -548,6 +551,13 @@ PUNCTUALITY_BANDS = {
 }
 
 
+# Counted apart, inside the late bands (which still include them): the first conversations held late with
+# the ground that the person's condition (hospitalised) made it impossible on time.
+PUNCTUALITY_APART = {
+    "late_for_condition": _("Heraf for sent pga. borgerens tilstand (indlagt)"),
+}
+
+
 @dataclass(frozen=True)
 class PunctualityKind:
     """A deadline counted from D: due on D + `due`; done on the date `delay` (done − D) measures."""
@@ -556,13 +566,15 @@ class PunctualityKind:
     label: str
     due: dt.timedelta
     delay: str  # the annotation holding done − D (null: not done)
+    apart: tuple[str, ...] = ()  # PUNCTUALITY_APART counts this kind has
 
     def cases(self, cases: QuerySet[Case], period: Period) -> QuerySet[Case]:
         """Cases whose deadline (D + due) lies in the period, not closed before it came."""
         if self.code == "first_meeting":
+            first = Conversation.objects.filter(case=OuterRef("pk")).order_by("held_on", "id")
             base = with_first_conversation(
                 cases.filter(employer__isnull=False, category__in=EMPLOYED_CATEGORIES)
-            )
+            ).annotate(first_conversation_late_ground=Subquery(first.values("late_ground")[:1]))
         else:
             base = week13_cases(cases, period)
         return (
@@ -583,6 +595,14 @@ class PunctualityKind:
             "not_yet_due": ~done & Q(first_absence_day__gte=today - self.due),
         }
 
+    def apart_conditions(self) -> dict[str, Q]:
+        """The counts shown apart (a subset of the late bands), by the same conditions the drill-down uses."""
+        late = Q(**{f"{self.delay}__gt": self.due})
+        conditions = {
+            "late_for_condition": late & Q(first_conversation_late_ground=deadlines.LATE_FOR_CONDITION),
+        }
+        return {code: conditions[code] for code in self.apart}
+
 
 PUNCTUALITY_KINDS = [
     PunctualityKind(
@@ -590,6 +610,7 @@ PUNCTUALITY_KINDS = [
         _("Første opfølgningssamtale (udgangen af uge 8)"),
         END_OF_WEEK_8,
         "first_conversation_delay",
+        apart=("late_for_condition",),
     ),
     PunctualityKind(
         "week13_measure",
@@ -601,23 +622,31 @@ PUNCTUALITY_KINDS = [
 PUNCTUALITY_KINDS_BY_CODE = {kind.code: kind for kind in PUNCTUALITY_KINDS}
 
 
-def _band_counts(rows) -> dict:
-    """A table row: the count per band, the total, and the shares on time and very late."""
-    counts = Counter(rows)
+def _band_counts(rows, apart: tuple[str, ...] = ()) -> dict:
+    """A table row: the count per band, the total, and the shares on time and very late; then the counts
+    shown apart (`apart`: each row given as (band, the apart codes it belongs to))."""
+    rows = list(rows)
+    counts = Counter(band for band, _apart in rows)
     row = {band: counts[band] for band in PUNCTUALITY_BANDS}
     row["total"] = sum(row.values())
     row["on_time_share"] = share(row["on_time"], row["total"])
     row["late_over_3_weeks_share"] = share(row["late_over_3_weeks"], row["total"])
+    for code in apart:
+        row[code] = sum(1 for _band, codes in rows if code in codes)
     return row
 
 
-def _grouped(rows: list[dict], key, label) -> list[dict]:
+def _band_and_apart(row: dict, apart: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    return row["band"], tuple(code for code in apart if row[code])
+
+
+def _grouped(rows: list[dict], key, label, apart: tuple[str, ...] = ()) -> list[dict]:
     groups: dict = {}
     for row in rows:
-        groups.setdefault(key(row), (label(row), []))[1].append(row["band"])
+        groups.setdefault(key(row), (label(row), []))[1].append(_band_and_apart(row, apart))
     return sorted(
         (
-            {"key": group_key, "label": text, **_band_counts(bands)}
+            {"key": group_key, "label": text, **_band_counts(bands, apart)}
             for group_key, (text, bands) in groups.items()
         ),
         key=lambda row: row["label"],
@@ -643,9 +672,14 @@ def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -
             *(When(condition, then=Value(code)) for code, condition in kind.bands(today).items()),
             default=Value(""),
         )
+        flags = {
+            code: CaseWhen(When(condition, then=Value(True)), default=Value(False))
+            for code, condition in kind.apart_conditions().items()
+        }
         rows = list(
-            _fenced(kind.cases(cases, period).annotate(band=band)).values(
+            _fenced(kind.cases(cases, period).annotate(band=band, **flags)).values(
                 "band",
+                *flags,
                 "first_absence_day",
                 "team_id",
                 "team__name",
@@ -660,32 +694,39 @@ def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -
             {
                 "period": month,
                 **_band_counts(
-                    row["band"]
-                    for row in rows
-                    if month.start <= row["first_absence_day"] + kind.due <= month.end
+                    (
+                        _band_and_apart(row, kind.apart)
+                        for row in rows
+                        if month.start <= row["first_absence_day"] + kind.due <= month.end
+                    ),
+                    kind.apart,
                 ),
             }
             for month in period.months()
         ]
         result[kind.code] = {
             "label": kind.label,
-            **_band_counts(row["band"] for row in rows),
+            **_band_counts((_band_and_apart(row, kind.apart) for row in rows), kind.apart),
+            "apart": kind.apart,
             "months": months,
-            **_breakdowns(rows),
+            **_breakdowns(rows, kind.apart),
         }
     result.update(stored_punctuality_figures(cases, period, today))
     return result
 
 
-def _breakdowns(rows: list[dict]) -> dict:
+def _breakdowns(rows: list[dict], apart: tuple[str, ...] = ()) -> dict:
     """A punctuality table's breakdowns by team, consultant and visitation category."""
     return {
-        "team": _grouped(rows, lambda r: r["team_id"], lambda r: r["team__name"] or str(_("Uden team"))),
-        "consultant": _grouped(rows, lambda r: r["consultant_id"], _consultant_label),
+        "team": _grouped(
+            rows, lambda r: r["team_id"], lambda r: r["team__name"] or str(_("Uden team")), apart
+        ),
+        "consultant": _grouped(rows, lambda r: r["consultant_id"], _consultant_label, apart),
         "category": _grouped(
             rows,
             lambda r: r["category"],
             lambda r: str(Category(r["category"]).label) if r["category"] else str(_("Ikke visiteret")),
+            apart,
         ),
     }
 
@@ -694,14 +735,14 @@ def _breakdowns(rows: list[dict]) -> dict:
 # due in the period, in the band their done date puts them. An expiry (§ 56, an extension's end) is not
 # something done on time or late, so it is not counted here.
 STORED_PUNCTUALITY_KINDS = (
-    deadline_rules.VISITATION,
-    deadline_rules.FIRST_FOLLOW_UP,
-    deadline_rules.CATEGORY1_AFTER_WEEK8,
-    deadline_rules.NEXT_FOLLOW_UP,
-    deadline_rules.FAST_TRACK_REPLY,
-    deadline_rules.FAST_TRACK_MEETING,
-    deadline_rules.REASSESSMENT,
-    deadline_rules.COMPLAINT_REASSESSMENT,
+    deadlines.VISITATION,
+    deadlines.FIRST_FOLLOW_UP,
+    deadlines.CATEGORY1_AFTER_WEEK8,
+    deadlines.NEXT_FOLLOW_UP,
+    deadlines.FAST_TRACK_REPLY,
+    deadlines.FAST_TRACK_MEETING,
+    deadlines.REASSESSMENT,
+    deadlines.COMPLAINT_REASSESSMENT,
 )
 _LATENESS = _days_between("done_on", "due_on")
 
@@ -754,13 +795,14 @@ def stored_punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.
     for kind in STORED_PUNCTUALITY_KINDS:
         of_kind = [row for row in rows if row["kind"] == kind]
         result[kind] = {
-            "label": deadline_rules.kind_label(kind),
-            **_band_counts(row["band"] for row in of_kind),
+            "label": deadlines.kind_label(kind),
+            **_band_counts((row["band"], ()) for row in of_kind),
+            "apart": (),
             "months": [
                 {
                     "period": month,
                     **_band_counts(
-                        row["band"] for row in of_kind if month.start <= row["due_on"] <= month.end
+                        (row["band"], ()) for row in of_kind if month.start <= row["due_on"] <= month.end
                     ),
                 }
                 for month in period.months()
@@ -782,6 +824,8 @@ def punctuality_json(figures: dict) -> dict:
                 else {}
             ),
             **{key: figure[key] for key in keys},
+            # New keys after the existing ones (other tools read those): counted apart, inside the late bands.
+            **{key: figure[key] for key in figure["apart"]},
         }
         for code, figure in figures.items()
     }
@@ -956,7 +1000,7 @@ def drill_down(
         return cases.filter(pk__in=in_band.values("case_id"))
     if figure.startswith("punctuality:") and figure.partition(":")[2] in PUNCTUALITY_KINDS_BY_CODE:
         kind = PUNCTUALITY_KINDS_BY_CODE[figure.partition(":")[2]]
-        bands = kind.bands(today)
+        bands = {**kind.bands(today), **kind.apart_conditions()}
         return kind.cases(cases, period).filter(bands[part]) if part in bands else None
     if figure == "survival":
         base = first_meeting_cases(cases, period)

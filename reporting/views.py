@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from cases.models import Complaint
 from reporting import charts
 from reporting.exports import report_tables, to_csv, to_xlsx
-from reporting.figures import PUNCTUALITY_BANDS, drill_down
+from reporting.figures import PUNCTUALITY_APART, PUNCTUALITY_BANDS, drill_down
 from reporting.forms import ReportFilterForm
 from reporting.report import build_report
 from reporting.selectors import milestones_for, report_cases
@@ -56,6 +56,7 @@ def dashboard(request):
         context |= {
             "report": report,
             "punctuality_bands": PUNCTUALITY_BANDS,
+            "punctuality_apart": PUNCTUALITY_APART,
             "complaint_outcomes": Complaint.Outcome.choices,
             "punctuality_breakdowns": {
                 "team": _("Pr. team"),

@@ -34,6 +34,7 @@ FAST_TRACK_MEETING = "fast_track_meeting"  # first conversation no later than 2 
 AGREEMENT_56_EXPIRY = "agreement_56_expiry"  # a § 56 agreement runs out (renew or let it lapse)
 CATEGORY1_AFTER_WEEK8 = "category1_after_week8"  # a cat. 1 case still open after week 8: follow up, re-visit
 COMPLAINT_REASSESSMENT = "complaint_reassessment"  # a complaint re-assessed (and sent on) within 4 weeks
+EXTENSION_END = "extension_end"  # a § 27 extension runs out: a new decision is needed by then
 
 # Danish labels for the UI (and alerts); translations only, no database.
 KIND_LABELS = {
@@ -47,6 +48,7 @@ KIND_LABELS = {
     AGREEMENT_56_EXPIRY: _("§ 56-aftale udløber"),
     CATEGORY1_AFTER_WEEK8: _("Kategori 1 åben efter uge 8: opfølgning og revisitation"),
     COMPLAINT_REASSESSMENT: _("Klage: genvurdering (4 uger)"),
+    EXTENSION_END: _("§ 27-forlængelse udløber"),
 }
 
 
@@ -69,6 +71,7 @@ KINDS = (
     NEXT_FOLLOW_UP,
     WEEK13_MEASURE,
     REASSESSMENT,
+    EXTENSION_END,
     AGREEMENT_56_EXPIRY,
 )
 
@@ -87,9 +90,36 @@ DEFAULT_LEGAL_SOURCES = {
     CATEGORY1_AFTER_WEEK8: "sygedagpengeloven § 12, stk. 1 (revisitation af kategori 1 efter uge 8)",
     # The paragraph of retssikkerhedsloven was not confirmed here; Ankestyrelsen's guidance was.
     COMPLAINT_REASSESSMENT: "Ankestyrelsen: genvurdering og videresendelse senest 4 uger efter modtagelsen",
+    EXTENSION_END: "sygedagpengeloven § 27, stk. 1 (forlængelsens udløb: ny afgørelse senest da)",
 }
 # The municipality re-assesses a complaint, and sends it on unless it changed the decision, within 4 weeks.
 COMPLAINT_REASSESSMENT_WEEKS = 4
+
+# The grounds for extending benefit beyond the re-assessment date (sygedagpengeloven § 27, stk. 1, nr. 1–7).
+# Stable codes, stored in ReassessmentDecision.extension_ground (cases.models.ExtensionGround: the labels).
+EXTENSION_REHABILITATION = "revalidering"  # nr. 1: revalidering likely
+EXTENSION_WORK_ABILITY = "arbejdsevne"  # nr. 2: work ability to be clarified, up to 69 weeks
+EXTENSION_TREATMENT = "behandling"  # nr. 3: in or awaiting medical treatment, within 134 weeks
+EXTENSION_REHABILITATION_TEAM = "rehabiliteringsteam"  # nr. 4: the case goes to the rehabilitation team
+EXTENSION_LIFE_THREATENING = "livstruende"  # nr. 5: life-threatening, serious illness
+EXTENSION_WORK_INJURY = "arbejdsskade"  # nr. 6: a work-injury claim is pending
+EXTENSION_DISABILITY_PENSION = "foertidspension"  # nr. 7: an application for disability pension
+EXTENSION_GROUNDS = (
+    EXTENSION_REHABILITATION,
+    EXTENSION_WORK_ABILITY,
+    EXTENSION_TREATMENT,
+    EXTENSION_REHABILITATION_TEAM,
+    EXTENSION_LIFE_THREATENING,
+    EXTENSION_WORK_INJURY,
+    EXTENSION_DISABILITY_PENSION,
+)
+
+# The ground a first follow-up conversation held after its deadline may be given: the person's condition
+# (hospitalised) made it impossible on time. The deadline stays late; the figures show these apart.
+LATE_FOR_CONDITION = "tilstand"
+LATE_GROUND_LABELS = {
+    LATE_FOR_CONDITION: _("Borgerens tilstand gjorde samtalen umulig i tide (indlagt)"),
+}
 
 # The absence week by whose end the SOF model wants the case visited and handed to the follow-up team.
 VISITATION_WEEK = 7
@@ -198,6 +228,9 @@ class Rules:
     fast_track_reply_bank_days: int = 2
     agreement_56_years: int = 2
     recovery_only_follow_up: bool = False
+    # § 27, stk. 1, nr. 2 and 3: the longest extensions, in weeks counted from the re-assessment date.
+    extension_work_ability_weeks: int = 69
+    extension_treatment_weeks: int = 134
     legal_sources: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     PARAMETERS = (
@@ -215,6 +248,8 @@ class Rules:
         "fast_track_reply_bank_days",
         "agreement_56_years",
         "recovery_only_follow_up",
+        "extension_work_ability_weeks",
+        "extension_treatment_weeks",
     )
 
     @classmethod
@@ -269,6 +304,10 @@ class CaseFacts:
     standby_from: dt.date | None = None
     standby_until: dt.date | None = None
     earlier_absences: Sequence[Absence] = ()
+    # The first conversation's ground for being late (LATE_FOR_CONDITION or ""), shown with the late deadline.
+    first_conversation_late_ground: str = ""
+    # The day the current § 27 extension runs to (None: none, or a ground that runs until an event).
+    extension_until: dt.date | None = None
     # Complaints against decisions: (received on, re-assessed and sent on / changed on, or None).
     complaints: Sequence[tuple[dt.date, dt.date | None]] = ()
 
@@ -282,6 +321,9 @@ class Deadline:
     # When the thing is booked but not yet done (the first meeting in the booker's calendar).
     planned_on: dt.date | None = None
     absence_week: int = 0  # the absence week of due_on (0 when unknown)
+    # Why it was done late (the first conversation: LATE_FOR_CONDITION); set only when it was late. The state
+    # stays "late": a ground explains the delay, it does not make the deadline met.
+    late_ground: str = ""
 
     @property
     def is_done(self) -> bool:
@@ -304,6 +346,10 @@ class Deadline:
     @property
     def label(self) -> str:
         return kind_label(self.kind)
+
+    @property
+    def late_ground_label(self) -> str:
+        return str(LATE_GROUND_LABELS.get(self.late_ground, self.late_ground))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -418,6 +464,45 @@ def follow_up_due_in_standby(facts: CaseFacts, due_on: dt.date) -> dt.date | Non
     return facts.standby_until + dt.timedelta(weeks=facts.rules.follow_up_interval_weeks)
 
 
+def first_conversation_would_be_late(facts: CaseFacts, held_on: dt.date) -> bool:
+    """Whether a conversation held on `held_on` is the case's first follow-up conversation (none earlier or on
+    the same day) and held after its deadline, the end of week 8 (§ 13 b, stk. 1): only then may it be given
+    a ground for being late."""
+    if facts.first_conversation_on is not None and facts.first_conversation_on <= held_on:
+        return False
+    return held_on > end_of_week(facts.first_absence_day, facts.rules.first_follow_up_week)
+
+
+def extension_max_weeks(ground: str, rules: Rules) -> int | None:
+    """The longest extension a § 27 ground allows, in weeks from the re-assessment date: nr. 2 (work ability
+    to be clarified) 69 weeks, nr. 3 (in or awaiting treatment) 134 weeks; None for the grounds that run
+    until an event (rehabilitation, the rehabilitation team, a decision on a claim or a pension) or without a
+    limit (life-threatening illness)."""
+    return {
+        EXTENSION_WORK_ABILITY: rules.extension_work_ability_weeks,
+        EXTENSION_TREATMENT: rules.extension_treatment_weeks,
+    }.get(ground)
+
+
+def extension_latest_end(facts: CaseFacts, ground: str) -> dt.date | None:
+    """The last day an extension on `ground` may run to: the re-assessment date (revurderingstidspunktet,
+    § 24) plus the ground's maximum in weeks. None when the ground has no maximum (or no re-assessment date
+    can be computed)."""
+    weeks = extension_max_weeks(ground, facts.rules)
+    if weeks is None:
+        return None
+    reassessment_on = reassessment_due(
+        facts.first_absence_day,
+        facts.rules,
+        employed=facts.employed,
+        closed_on=facts.closed_on,
+        earlier_absences=facts.earlier_absences,
+    )
+    if reassessment_on is None:
+        return None
+    return reassessment_on + dt.timedelta(weeks=weeks)
+
+
 def case_deadlines(facts: CaseFacts) -> list[Deadline]:
     """All deadlines of a case, done and open, sorted by due date. A closed case keeps the deadlines that
     fell due before it closed (met or missed) and drops the open ones that came due later."""
@@ -425,7 +510,13 @@ def case_deadlines(facts: CaseFacts) -> list[Deadline]:
     first_day = facts.first_absence_day
     found: list[Deadline] = []
 
-    def add(kind: str, due_on: dt.date, done_on: dt.date | None = None, planned_on: dt.date | None = None):
+    def add(
+        kind: str,
+        due_on: dt.date,
+        done_on: dt.date | None = None,
+        planned_on: dt.date | None = None,
+        late_ground: str = "",
+    ):
         found.append(
             Deadline(
                 kind=kind,
@@ -434,6 +525,7 @@ def case_deadlines(facts: CaseFacts) -> list[Deadline]:
                 done_on=done_on,
                 planned_on=planned_on if done_on is None else None,
                 absence_week=absence_week(first_day, due_on),
+                late_ground=late_ground if done_on is not None and done_on > due_on else "",
             )
         )
 
@@ -450,6 +542,7 @@ def case_deadlines(facts: CaseFacts) -> list[Deadline]:
             first_follow_up,
             done_on=facts.first_conversation_on,
             planned_on=facts.first_meeting_planned_on,
+            late_ground=facts.first_conversation_late_ground,
         )
     if facts.category != 1:
         if facts.first_conversation_on is not None and not follow_up_only_on_recovery(facts):
@@ -493,6 +586,11 @@ def case_deadlines(facts: CaseFacts) -> list[Deadline]:
     )
     if reassessment_on is not None:
         add(REASSESSMENT, reassessment_on, done_on=facts.reassessment_decided_on)
+
+    if facts.extension_until is not None:
+        # Open until a new decision replaces the extension (another extension, or the transition to
+        # jobafklaringsforløb, which closes the case) — payment never simply stops.
+        add(EXTENSION_END, facts.extension_until)
 
     if facts.agreement_56_expires_on is not None:
         add(AGREEMENT_56_EXPIRY, facts.agreement_56_expires_on)

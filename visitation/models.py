@@ -62,6 +62,17 @@ class RuleSet(models.Model):
         _("§ 13 f: opfølgning kun ved raskmelding, når fuld raskmelding forventes inden uge 13"),
         default=False,
     )
+    # § 27, stk. 1, nr. 2 and 3: how far an extension may run, in weeks from the re-assessment date.
+    extension_work_ability_weeks = models.PositiveSmallIntegerField(
+        _("§ 27, stk. 1, nr. 2: forlængelse højst (uger fra revurderingstidspunktet)"),
+        default=69,
+        validators=[MinValueValidator(1)],
+    )
+    extension_treatment_weeks = models.PositiveSmallIntegerField(
+        _("§ 27, stk. 1, nr. 3: forlængelse højst (uger fra revurderingstidspunktet)"),
+        default=134,
+        validators=[MinValueValidator(1)],
+    )
 
     # The legal source shown with each deadline; a municipality's lawyer corrects the wording here.
     source_visitation = models.CharField(
@@ -108,6 +119,11 @@ class RuleSet(models.Model):
         _("hjemmel: kategori 1 efter uge 8"),
         max_length=200,
         default=deadlines.DEFAULT_LEGAL_SOURCES[deadlines.CATEGORY1_AFTER_WEEK8],
+    )
+    source_extension_end = models.CharField(
+        _("hjemmel: § 27-forlængelse udløber"),
+        max_length=200,
+        default=deadlines.DEFAULT_LEGAL_SOURCES[deadlines.EXTENSION_END],
     )
 
     objects = RuleSetQuerySet.as_manager()

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ('due_on', models.DateField(verbose_name='frist')),
                 ('done_on', models.DateField(blank=True, null=True, verbose_name='gennemført')),
                 ('planned_on', models.DateField(blank=True, null=True, verbose_name='planlagt til')),
+                ('late_ground', models.CharField(blank=True, max_length=20, verbose_name='grund til forsinkelse')),
                 ('state', models.CharField(choices=[('open', 'Åben'), ('met', 'Overholdt'), ('late', 'Overholdt for sent'), ('missed', 'Ikke overholdt')], max_length=10, verbose_name='status')),
                 ('legal_source', models.CharField(max_length=300, verbose_name='retsgrundlag')),
             ],

@@ -23,6 +23,13 @@ def _first_measure(case_ref, **started):
     )
 
 
+def _first_conversation_late_ground(case_ref):
+    """The first conversation's ground for being late ("" when none), in the same row."""
+    return Subquery(
+        Conversation.objects.filter(case=case_ref).order_by("held_on", "id").values("late_ground")[:1]
+    )
+
+
 def case_deadline_facts(*, case: Case, today: dt.date | None = None) -> CaseFacts:
     """Gather what the rules need: three queries (the case's dated records in one row, the person's earlier
     cases, its complaints), plus one for the rule set unless it is already loaded. A measure dated after
@@ -33,6 +40,7 @@ def case_deadline_facts(*, case: Case, today: dt.date | None = None) -> CaseFact
         .annotate(
             first_visitation_on=_first(Visitation.objects.filter(case=OuterRef("pk")), "decided_on"),
             first_conversation_on=_first(Conversation.objects.filter(case=OuterRef("pk")), "held_on"),
+            first_conversation_late_ground=_first_conversation_late_ground(OuterRef("pk")),
             latest_conversation_on=Subquery(
                 Conversation.objects.filter(case=OuterRef("pk"))
                 .values("case")
@@ -45,6 +53,7 @@ def case_deadline_facts(*, case: Case, today: dt.date | None = None) -> CaseFact
         .values(
             "first_visitation_on",
             "first_conversation_on",
+            "first_conversation_late_ground",
             "latest_conversation_on",
             "first_measure_on",
             "first_measure_planned_on",
@@ -76,6 +85,7 @@ def cases_deadline_facts(
         case_id: {
             "first_visitation_on": None,
             "first_conversation_on": None,
+            "first_conversation_late_ground": "",
             "latest_conversation_on": None,
             "first_measure_on": None,
             "first_measure_planned_on": None,
@@ -91,14 +101,19 @@ def cases_deadline_facts(
         .values_list("case_id", "first")
     ):
         records[case_id]["first_visitation_on"] = first
-    for case_id, first, latest in (
+    for case_id, first, latest, late_ground in (
         Conversation.objects.filter(case_id__in=case_ids)
         .values("case_id")
-        .annotate(first=Min("held_on"), latest=Max("held_on"))
-        .values_list("case_id", "first", "latest")
+        .annotate(
+            first=Min("held_on"),
+            latest=Max("held_on"),
+            late_ground=_first_conversation_late_ground(OuterRef("case_id")),
+        )
+        .values_list("case_id", "first", "latest", "late_ground")
     ):
         records[case_id]["first_conversation_on"] = first
         records[case_id]["latest_conversation_on"] = latest
+        records[case_id]["first_conversation_late_ground"] = late_ground or ""
     for case_id, first, planned in (
         Measure.objects.filter(case_id__in=case_ids, type__counts_for_week_13=True)
         .values("case_id")
@@ -147,6 +162,7 @@ def _facts(case: Case, records: dict, earlier, rules: Rules) -> CaseFacts:
         employed=case.employer_id is not None,
         visited_on=visited_on,
         first_conversation_on=records["first_conversation_on"],
+        first_conversation_late_ground=records["first_conversation_late_ground"] or "",
         latest_conversation_on=records["latest_conversation_on"],
         first_measure_on=records["first_measure_on"],
         first_measure_planned_on=records["first_measure_planned_on"],
@@ -159,6 +175,7 @@ def _facts(case: Case, records: dict, earlier, rules: Rules) -> CaseFacts:
         reassessment_decided_on=case.reassessment_decided_on,
         standby_from=case.standby_from,
         standby_until=case.standby_until,
+        extension_until=case.extension_until,
         earlier_absences=tuple(
             Absence(first_absence_day=first_day, last_day=closed_on, employed=employer_id is not None)
             for first_day, closed_on, employer_id in earlier
@@ -182,6 +199,7 @@ def case_deadlines_stored(*, case: Case) -> list[Deadline]:
             legal_source=row.legal_source,
             done_on=row.done_on,
             planned_on=row.planned_on,
+            late_ground=row.late_ground,
             absence_week=case.absence_week(row.due_on),
         )
         for row in sorted(case.deadlines.all(), key=lambda row: (row.due_on, KINDS.index(row.kind)))

@@ -52,6 +52,7 @@ EXCEPTION_DECISION_WORKING_DAYS = 5
 DUE_SOON_CALENDAR_DAYS = {
     deadlines.AGREEMENT_56_EXPIRY: 60,  # the municipality reminds before a § 56 agreement expires
     deadlines.REASSESSMENT: 28,  # "re-assessment in 4 weeks": time to consider a § 27 extension
+    deadlines.EXTENSION_END: 28,  # a § 27 extension runs out in 4 weeks: time for the next decision
 }
 DIGEST = "cases.alert_digest"  # outbox kind, delivered by alert_digest_send (cases/apps.py)
 Level = Alert.Level

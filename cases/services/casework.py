@@ -24,21 +24,28 @@ from cases.models import (
     CaseException,
     Conversation,
     Correction,
+    ExtensionGround,
     GradualReturnStep,
+    LateGround,
     Measure,
     Offer,
+    ReassessmentDecision,
     ReassessmentOutcome,
     StandbyGround,
     Visitation,
 )
+from cases.selectors.deadlines import case_deadline_facts
 from cases.services.deadlines import case_deadlines_refresh
 from cases.services.restriction import consultant_check_allowed
 from cases.services.timeline import case_event_add
 from staff import dates as date_ranges
 from staff.models import StaffMember
 from staff.roles import Role, has_role
+from visitation.deadlines import extension_latest_end, extension_max_weeks, first_conversation_would_be_late
 from visitation.models import Category, ClosingReason, ExceptionReason, HandoverReason, MeasureType, OfferType
 
+# The closing reason of a transition to jobafklaringsforløb (formats.md §1 code; seeded in the catalogue).
+JOBAFKLARING_CLOSING_CODE = "jobafklaring"
 # The measure type a gradual-return plan agreed at a conversation is recorded as (formats.md §1 code).
 GRADUAL_RETURN_MEASURE_CODE = "delvis_raskmelding"
 
@@ -195,11 +202,28 @@ def conversation_record(
     next_step: str = "",
     minutes: str = "",
     gradual_return_steps: Sequence[tuple[dt.date, Decimal]] = (),
+    late_ground: str = "",
 ) -> Conversation:
     """Record a follow-up conversation. A gradual-return plan agreed at it (hours per week from given dates)
-    becomes a partial-recovery measure with one GradualReturnStep per step, starting at the first step."""
+    becomes a partial-recovery measure with one GradualReturnStep per step, starting at the first step.
+
+    `late_ground` (LateGround) is accepted only for the first conversation held after its deadline (the end
+    of week 8): the deadline stays late, the ground explains it (case page, figures)."""
     locked = case_lock(case)
     _check_date(locked, held_on, "held_on")
+    if late_ground:
+        if late_ground not in LateGround.values:
+            raise ValidationError({"late_ground": _("Vælg en gyldig grund.")})
+        if not first_conversation_would_be_late(case_deadline_facts(case=locked), held_on):
+            raise ValidationError(
+                {
+                    "late_ground": _(
+                        "Grunden kan kun angives for den første opfølgningssamtale, når den holdes efter "
+                        "fristen (udgangen af uge %(week)s)."
+                    )
+                    % {"week": locked.rule_set.first_follow_up_week}
+                }
+            )
     participants = [p for p in Conversation.Participant.values if p in set(participants)]
     if not participants:
         raise ValidationError({"participants": _("Angiv, hvem der deltog.")})
@@ -217,6 +241,7 @@ def conversation_record(
         plan=plan.strip(),
         next_step=next_step.strip(),
         minutes=minutes.strip(),
+        late_ground=late_ground,
         recorded_by=actor,
     )
     conversation.full_clean()
@@ -232,6 +257,8 @@ def conversation_record(
     }
     if conversation.counts_as_workplace_meeting:
         text += " – " + _("møde på arbejdspladsen med arbejdsgiver, borger og konsulent")
+    if conversation.late_ground:
+        text += " – " + _("holdt for sent: %(ground)s") % {"ground": conversation.get_late_ground_display()}
     if conversation.next_step:
         text += ". " + _("Næste skridt: %(step)s") % {"step": conversation.next_step}
     case_event_add(case=locked, actor=actor, kind="conversation", text=text)
@@ -1100,22 +1127,130 @@ def retention_plan_register(*, case: Case, actor: AbstractBaseUser, received_on:
 
 
 @transaction.atomic
-def reassessment_decide(*, case: Case, actor: AbstractBaseUser, decided_on: dt.date, outcome: str) -> Case:
-    """The re-assessment decision (§ 24: a § 27 extension or the transition to jobafklaringsforløb); it
-    completes the re-assessment deadline."""
+def reassessment_decide(
+    *,
+    case: Case,
+    actor: AbstractBaseUser,
+    decided_on: dt.date,
+    outcome: str,
+    extension_ground: str = "",
+    extension_until: dt.date | None = None,
+) -> Case:
+    """The re-assessment decision (§ 24); it completes the re-assessment deadline. Payment never simply stops:
+
+    - a § 27 extension names its ground (§ 27, stk. 1, nr. 1–7) and, for the grounds with a maximum (nr. 2:
+      69 weeks, nr. 3: 134 weeks, counted from the re-assessment date), the day it runs to — not beyond the
+      maximum. That day becomes the deadline EXTENSION_END, alerted ahead like the re-assessment. The other
+      grounds may give an end day (then it is a deadline too) or run until their event.
+    - the transition to jobafklaringsforløb ends the sickness-benefit follow-up: the case is closed on the
+      day of the decision with the closing reason "jobafklaring" (formats.md), in the same transaction."""
     if outcome not in ReassessmentOutcome.values:
         raise ValidationError({"outcome": _("Vælg en afgørelse.")})
-    return _date_record(
-        case=case,
-        actor=actor,
-        field="decided_on",
-        column="reassessment_decided_on",
-        day=decided_on,
-        already=_("Revurderingen er allerede afgjort den dag."),
-        kind="reassessment",
-        text=_("Revurdering afgjort %(day)s: %(outcome)s")
-        % {"day": _date(decided_on), "outcome": ReassessmentOutcome(outcome).label},
+    extending = outcome == ReassessmentOutcome.EXTENSION_27
+    if extending and not extension_ground:
+        raise ValidationError({"extension_ground": _("Vælg forlængelsesgrunden (§ 27, stk. 1).")})
+    if extension_ground and extension_ground not in ExtensionGround.values:
+        raise ValidationError({"extension_ground": _("Vælg en gyldig forlængelsesgrund.")})
+    if not extending and extension_ground:
+        raise ValidationError(
+            {"extension_ground": _("En forlængelsesgrund hører kun til en forlængelse efter § 27.")}
+        )
+    if not extending and extension_until is not None:
+        raise ValidationError({"extension_until": _("En slutdato hører kun til en forlængelse efter § 27.")})
+    locked = case_lock(case)
+    _check_date(locked, decided_on, "decided_on")
+    latest = locked.reassessment_decisions.order_by("-decided_on", "-id").first()
+    if latest is not None and (decided_on, outcome, extension_ground, extension_until) == (
+        latest.decided_on,
+        latest.outcome,
+        latest.extension_ground,
+        latest.extension_until,
+    ):
+        raise ValidationError(_("Revurderingen er allerede afgjort den dag."))
+    if latest is not None and decided_on < latest.decided_on:
+        raise ValidationError(
+            {
+                "decided_on": _("Afgørelsen kan ikke ligge før den seneste revurdering (%(day)s).")
+                % {"day": _date(latest.decided_on)}
+            }
+        )
+    if extending:
+        _check_extension_until(locked, decided_on, extension_ground, extension_until)
+    decision = ReassessmentDecision(
+        case=locked,
+        decided_on=decided_on,
+        outcome=outcome,
+        extension_ground=extension_ground if extending else "",
+        extension_until=extension_until if extending else None,
+        decided_by=actor,
     )
+    decision.full_clean()
+    decision.save()
+    # The case keeps the first decision's day (it met the re-assessment deadline; a later decision, when an
+    # extension runs out, must not make that deadline late after the fact) and the current extension's end
+    # (the EXTENSION_END deadline, replaced by each later decision); a transition ends any extension.
+    if locked.reassessment_decided_on is None:
+        locked.reassessment_decided_on = decided_on
+    locked.extension_until = decision.extension_until
+    locked.full_clean()
+    locked.save(update_fields=["reassessment_decided_on", "extension_until"])
+    text = _("Revurdering afgjort %(day)s: %(outcome)s") % {
+        "day": _date(decided_on),
+        "outcome": ReassessmentOutcome(outcome).label,
+    }
+    if extending:
+        text += " – " + str(ExtensionGround(extension_ground).label)
+        if extension_until is not None:
+            text += ", " + _("til og med %(day)s") % {"day": _date(extension_until)}
+    case_event_add(case=locked, actor=actor, kind="reassessment", text=text)
+    if extending:
+        _done(locked, case)
+        return case
+    # The transition ends the sickness-benefit follow-up: close the case as the catalogue says.
+    reason = ClosingReason.objects.filter(code=JOBAFKLARING_CLOSING_CODE, active=True).first()
+    if reason is None:
+        raise ValidationError(
+            {"outcome": _("Afslutningsårsagen »jobafklaring« mangler i kataloget; kontakt administratoren.")}
+        )
+    try:
+        case_close(case=case, actor=actor, closed_on=decided_on, reason=reason)
+    except ValidationError as error:
+        # The closing's own checks (not before the latest conversation) concern the decision's date here.
+        if hasattr(error, "error_dict") and "closed_on" in error.error_dict:
+            raise ValidationError({"decided_on": error.error_dict["closed_on"]}) from None
+        raise
+    return case
+
+
+def _check_extension_until(
+    case: Case, decided_on: dt.date, ground: str, extension_until: dt.date | None
+) -> None:
+    """The day a § 27 extension runs to: after the decision, required for a ground with a maximum and not
+    beyond it (the re-assessment date plus 69 or 134 weeks: visitation.deadlines.extension_latest_end)."""
+    facts = case_deadline_facts(case=case)
+    latest = extension_latest_end(facts, ground)
+    if extension_until is None:
+        if extension_max_weeks(ground, facts.rules) is not None:
+            raise ValidationError(
+                {"extension_until": _("Angiv, hvor længe forlængelsen løber (grunden har en grænse).")}
+            )
+        return
+    if extension_until <= decided_on:
+        raise ValidationError({"extension_until": _("Forlængelsen skal løbe til en dag efter afgørelsen.")})
+    try:
+        date_ranges.date_range_check(extension_until, days_ahead=date_ranges.END_DAYS_AHEAD)
+    except ValidationError as error:
+        raise ValidationError({"extension_until": error.messages}) from None
+    if latest is not None and extension_until > latest:
+        raise ValidationError(
+            {
+                "extension_until": _(
+                    "Forlængelsen kan højst løbe til og med %(day)s "
+                    "(%(weeks)s uger fra revurderingstidspunktet)."
+                )
+                % {"day": _date(latest), "weeks": extension_max_weeks(ground, facts.rules)}
+            }
+        )
 
 
 # --- The standby scheme ---------------------------------------------------------------------------------

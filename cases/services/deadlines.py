@@ -22,7 +22,7 @@ from visitation.models import RuleSet
 
 State = CaseDeadline.State
 # The columns a refresh may change on an existing row (its key is case, kind and due date).
-_ROW_FIELDS = ("done_on", "planned_on", "state", "legal_source", "rule_set_id")
+_ROW_FIELDS = ("done_on", "planned_on", "late_ground", "state", "legal_source", "rule_set_id")
 # Cases per read and write of their rows (the import and the rebuild): well inside every database's limit
 # on the number of parameters of one statement.
 _CHUNK = 500
@@ -56,6 +56,7 @@ def deadline_rows(
             due_on=deadline.due_on,
             done_on=deadline.done_on,
             planned_on=deadline.planned_on,
+            late_ground=deadline.late_ground,
             state=state,
             legal_source=deadline.legal_source,
             rule_set_id=case.rule_set_id,

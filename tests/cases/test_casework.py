@@ -304,11 +304,19 @@ def test_the_reassessment_decision_completes_the_reassessment_deadline(hh_case, 
     with pytest.raises(ValidationError) as error:
         reassessment_decide(case=hh_case, actor=consultant, decided_on=decided, outcome="stop")
     assert "outcome" in error.value.message_dict  # payment never simply stops
-    reassessment_decide(case=hh_case, actor=consultant, decided_on=decided, outcome="extension_27")
+    reassessment_decide(
+        case=hh_case,
+        actor=consultant,
+        decided_on=decided,
+        outcome="extension_27",
+        extension_ground="livstruende",  # § 27, stk. 1, nr. 5: no maximum, no end date needed
+    )
     hh_case.refresh_from_db()
     assert reassessment().done_on == dt.date(2018, 2, 28)
     assert hh_case.next_deadline_kind != "reassessment"
-    assert timeline(hh_case)[-1] == "Revurdering afgjort 28-02-2018: Forlængelse efter § 27"
+    assert timeline(hh_case)[-1] == (
+        "Revurdering afgjort 28-02-2018: Forlængelse efter § 27 – Nr. 5: livstruende, alvorlig sygdom"
+    )
 
 
 def test_closed_case_is_read_only_until_a_leader_reopens_it(hh_case, consultant, leader):

@@ -36,6 +36,8 @@ def test_csv_carries_the_same_figures(march_2018):
     assert values[("week13_measure", "denominator")] == "6"
     assert values[("duration", "median_days")] == "59.5"
     assert values[("duration", "closing_reasons.barsel")] == "1"
+    # Issue 18's punctuality rows follow, the condition-late count among them (none in March 2018's data).
+    assert values[("punctuality", "first_meeting.late_for_condition")] == "0"
 
 
 def test_team_filter_counts_only_that_teams_cases(march_2018, other_team):  # formats.md keys only

@@ -3,8 +3,10 @@ cases, 30 % of those by more than 3 weeks): for each deadline that fell in the p
 3 weeks, late by more, not met past the deadline, not yet due — and the drill-down lists the same cases."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.urls import reverse
 
 from reporting import figures
 from reporting.selectors import report_cases
@@ -127,3 +129,72 @@ def test_every_other_deadline_kind_is_counted_from_its_stored_rows(reassessments
         and "due_days" not in json_object["reassessment"]
     )
     assert json_object["first_meeting"]["due_days"] == 55
+
+
+# --- Held late for the person's condition (issue 18, part 2): still late, and counted apart ----------------
+
+
+@pytest.fixture
+def march_with_grounds(team):
+    jan = lambda day: dt.date(2018, 1, day)  # noqa: E731
+    hospitalised = first_meeting(None, jan(10), team=team)  # 10 days late, in hospital until then
+    ConversationFactory(case=hospitalised, held_on=jan(10) + dt.timedelta(days=65), late_ground="tilstand")
+    very_late = first_meeting(None, jan(12), team=team)  # 30 days late, same ground
+    ConversationFactory(case=very_late, held_on=jan(12) + dt.timedelta(days=85), late_ground="tilstand")
+    return {
+        "hospitalised": hospitalised,
+        "very_late": very_late,
+        "late_without_ground": first_meeting(70, jan(14), team=team),
+        # A ground on a conversation that was on time changes nothing: there was no delay to explain.
+        "on_time_with_ground": first_meeting(None, jan(16), team=team),
+    }
+
+
+def test_late_for_the_persons_condition_stays_in_the_late_bands_and_is_counted_apart(march_with_grounds):
+    on_time = march_with_grounds["on_time_with_ground"]
+    ConversationFactory(
+        case=on_time, held_on=on_time.first_absence_day + dt.timedelta(days=50), late_ground="tilstand"
+    )
+    today = dt.date(2018, 6, 1)
+    result = figures.punctuality_figures(report_cases(), MARCH, today=today)
+    first = result["first_meeting"]
+    assert (first["on_time"], first["late_up_to_3_weeks"], first["late_over_3_weeks"]) == (1, 2, 1)
+    assert first["late_for_condition"] == 2  # of the 3 late ones; never counted on time
+    assert [row["late_for_condition"] for row in first["months"]] == [2]
+    assert [row["late_for_condition"] for row in first["team"]] == [2]
+    assert "late_for_condition" not in result["week13_measure"]
+    listed = figures.drill_down(
+        report_cases(), MARCH, "punctuality:first_meeting", "late_for_condition", today
+    )
+    expected = {march_with_grounds["hospitalised"].pk, march_with_grounds["very_late"].pk}
+    assert set(listed.values_list("pk", flat=True)) == expected
+
+
+def test_the_json_has_the_new_key_after_the_existing_ones(march_with_grounds):
+    report = figures.milestone_report(report_cases(), MARCH, today=dt.date(2018, 6, 1))
+    keys = list(report["punctuality"]["first_meeting"])
+    assert (
+        keys[-1] == "late_for_condition" and report["punctuality"]["first_meeting"]["late_for_condition"] == 2
+    )
+    assert keys[:-1] == [
+        "due_days",
+        *figures.PUNCTUALITY_BANDS,
+        "total",
+        "on_time_share",
+        "late_over_3_weeks_share",
+    ]
+    assert "late_for_condition" not in report["punctuality"]["week13_measure"]
+
+
+def test_the_report_page_and_the_export_show_it_with_its_definition(client, leader, march_with_grounds):
+    client.force_login(leader)
+    period = {"start": "2018-03-01", "end": "2018-03-31"}
+    html = client.get(reverse("reporting:dashboard"), period).content.decode()
+    shown = re.search(
+        r"Heraf for sent pga\. borgerens tilstand \(indlagt\): <a href=\"([^\"]+)\">(\d+)</a>", html
+    )
+    assert shown and shown.group(2) == "2"
+    assert "figure=punctuality%3Afirst_meeting&amp;part=late_for_condition" in html
+    assert "tælles stadig med i »op til 3 uger for sent« og »mere end 3 uger for sent«" in html
+    text = client.get(reverse("reporting:export_csv"), period).content.decode("utf-8-sig")
+    assert "Heraf for sent pga. borgerens tilstand (indlagt)" in text

@@ -272,6 +272,8 @@ def case_facts(draw):
         fast_track_answered_on=maybe_after(first_day, 0, 45),
         agreement_56_expires_on=maybe_after(first_day, 0, 800),
         earlier_absences=earlier,
+        first_conversation_late_ground=draw(st.sampled_from(["", rules_module.LATE_FOR_CONDITION])),
+        extension_until=maybe_after(first_day, 150, 1200),
     )
 
 
@@ -494,3 +496,97 @@ def test_a_complaint_is_re_assessed_within_four_weeks_of_its_receipt_ankestyrels
         first_absence_day=HH_FIRST_DAY, rules=SOF_2017, complaints=[(received, dt.date(2017, 11, 20))]
     )
     assert all(d.done_in_time for d in case_deadlines(sent) if d.kind == rules_module.COMPLAINT_REASSESSMENT)
+
+
+# --- Held late for the person's condition (issue 18, part 2) ------------------------------------------------
+
+
+def hh_first_conversation(held_on: dt.date, **facts) -> CaseFacts:
+    return CaseFacts(
+        first_absence_day=HH_FIRST_DAY,
+        rules=SOF_2017,
+        category=2,
+        first_conversation_on=held_on,
+        latest_conversation_on=held_on,
+        **facts,
+    )
+
+
+def test_a_first_conversation_held_late_for_the_persons_condition_stays_late_section_13_b_stk_1():
+    """Sygedagpengeloven § 13 b, stk. 1: the first follow-up conversation by the end of week 8 (HH: Sunday
+    15 October 2017). Held on 30 October because the person was in hospital: the deadline is still "late"
+    (never silently on time), and it carries the ground for the case page and the figures."""
+    late = by_kind(
+        case_deadlines(
+            hh_first_conversation(dt.date(2017, 10, 30), first_conversation_late_ground="tilstand")
+        )
+    )[FIRST_FOLLOW_UP]
+    assert late.state(dt.date(2017, 11, 1)) == "late" and not late.done_in_time
+    assert late.late_ground == "tilstand" and "indlagt" in late.late_ground_label
+    # A ground on a conversation that was in fact on time is not shown: there is nothing to explain.
+    on_time = by_kind(
+        case_deadlines(
+            hh_first_conversation(dt.date(2017, 10, 15), first_conversation_late_ground="tilstand")
+        )
+    )[FIRST_FOLLOW_UP]
+    assert on_time.state(dt.date(2017, 11, 1)) == "met" and on_time.late_ground == ""
+
+
+def test_only_a_first_conversation_after_the_end_of_week_8_may_be_given_the_late_ground_section_13_b():
+    """§ 13 b, stk. 1: late means after D + 55 (HH: after 15 October 2017), and only the first conversation
+    completes that deadline."""
+    nothing_yet = CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017, category=2)
+    would_be_late = rules_module.first_conversation_would_be_late
+    assert not would_be_late(nothing_yet, dt.date(2017, 10, 15))  # the last day of week 8: on time
+    assert would_be_late(nothing_yet, dt.date(2017, 10, 16))
+    had_one = hh_first_conversation(dt.date(2017, 10, 20))
+    assert not would_be_late(had_one, dt.date(2017, 11, 20))  # a later conversation is not the first
+    assert not would_be_late(had_one, dt.date(2017, 10, 20))  # the same day: the recorded one is first
+    assert would_be_late(had_one, dt.date(2017, 10, 18))  # recorded afterwards, but held before it
+
+
+# --- § 27 extensions (issue 18, part 3) ---------------------------------------------------------------------
+
+HH_REASSESSMENT = dt.date(2018, 2, 28)  # more than 22 weeks of benefit from day 31 (20 Sep 2017): end of Feb
+
+
+def test_extension_maxima_count_from_the_reassessment_date_section_27_stk_1_nr_2_and_3():
+    """Sygedagpengeloven § 27, stk. 1, nr. 2 (work ability to be clarified: "forlænges i op til 69 uger")
+    and nr. 3 (in or awaiting treatment: back at work "inden for 134 uger, regnet fra
+    revurderingstidspunktet"), both counted here from the re-assessment date (§ 24: HH 28 February 2018).
+    The other five grounds run until an event or without a limit: no maximum."""
+    facts = CaseFacts(first_absence_day=HH_FIRST_DAY, rules=SOF_2017)
+    assert reassessment_due(HH_FIRST_DAY, SOF_2017) == HH_REASSESSMENT
+    latest_end = rules_module.extension_latest_end
+    assert latest_end(facts, rules_module.EXTENSION_WORK_ABILITY) == HH_REASSESSMENT + dt.timedelta(weeks=69)
+    assert latest_end(facts, rules_module.EXTENSION_WORK_ABILITY) == dt.date(2019, 6, 26)
+    assert latest_end(facts, rules_module.EXTENSION_TREATMENT) == dt.date(2020, 9, 23)  # + 134 weeks
+    for ground in set(rules_module.EXTENSION_GROUNDS) - {
+        rules_module.EXTENSION_WORK_ABILITY,
+        rules_module.EXTENSION_TREATMENT,
+    }:
+        assert latest_end(facts, ground) is None, ground
+    # The maxima are rule-set data: a municipality's lawyer corrects them in the admin, not in code.
+    other = CaseFacts(first_absence_day=HH_FIRST_DAY, rules=Rules(extension_work_ability_weeks=52))
+    assert latest_end(other, rules_module.EXTENSION_WORK_ABILITY) == HH_REASSESSMENT + dt.timedelta(weeks=52)
+
+
+def test_the_extensions_end_is_a_deadline_until_a_new_decision_section_27():
+    """§ 27: the extension runs to a day; by then a new decision is needed (payment never simply stops). The
+    deadline is the stored end date itself; a case closed before it drops it."""
+    until = dt.date(2019, 3, 31)
+    facts = CaseFacts(
+        first_absence_day=HH_FIRST_DAY,
+        rules=SOF_2017,
+        reassessment_decided_on=HH_REASSESSMENT,
+        extension_until=until,
+    )
+    found = by_kind(case_deadlines(facts))
+    end = found[rules_module.EXTENSION_END]
+    assert (end.due_on, end.done_on, end.absence_week) == (until, None, absence_week(HH_FIRST_DAY, until))
+    assert "§ 27" in end.legal_source and end.label == "§ 27-forlængelse udløber"
+    assert found[REASSESSMENT].done_on == HH_REASSESSMENT
+    closed = CaseFacts(**{**facts.__dict__, "closed_on": dt.date(2018, 6, 1)})
+    assert rules_module.EXTENSION_END not in by_kind(case_deadlines(closed))
+    # Sunday 31 March 2019 stays the deadline: holidays and weekends never move a legal deadline.
+    assert until.weekday() == 6

@@ -80,6 +80,8 @@ def rules(**changes):
         "fast_track_meeting_weeks": 2,
         "fast_track_reply_bank_days": 2,
         "agreement_56_years": 2,
+        "extension_work_ability_weeks": 69,
+        "extension_treatment_weeks": 134,
     }
     return {**values, **changes}
 
@@ -95,5 +97,6 @@ def sources(text):
         "fast_track_meeting",
         "agreement_56_expiry",
         "category1_after_week8",
+        "extension_end",
     ]
     return {f"source_{kind}": text for kind in kinds}
