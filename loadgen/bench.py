@@ -44,7 +44,9 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseDeadline, Employer
+from cases.models import AlertSettings, Case, Employer
+from cases.selectors.alerts import deadlines_due_by
+from cases.services.alerts import DUE_SOON_CALENDAR_DAYS, add_working_days
 from loadgen.load_data import cpr_for, delete_case_data, generate_load_data
 from meetings.selectors import QUEUE_PAGE_SIZE
 from staff.models import Team
@@ -482,18 +484,22 @@ class Bench:
             f"{result.signals} signals; created {result.created}, resolved {result.resolved}, "
             f"reopened {result.reopened}; {writes} writing statements (the run's own record: 2)"
         )
-        horizon = timezone.localdate(now) + dt.timedelta(days=60)
-        due = "SELECT d.case_id FROM cases_casedeadline d WHERE d.state = 'open' AND d.due_on <= %s"
-        due_rows = CaseDeadline.objects.filter(state=CaseDeadline.State.OPEN, due_on__lte=horizon).count()
-        again.note += f"; {due_rows} open deadline rows due within 60 days"
+        # The rows the sweep reads: open, due within the working-day lead or within their kind's own lead.
+        today = timezone.localdate(now)
+        ahead = {kind: today + dt.timedelta(days=days) for kind, days in DUE_SOON_CALENDAR_DAYS.items()}
+        lead_day = add_working_days(today, AlertSettings.current().due_soon_working_days)
+        due_rows = deadlines_due_by(day=lead_day, today=today, ahead=ahead).count()
+        again.note += f"; {due_rows} open deadline rows within their lead"
+        due_sql = " OR ".join(["d.due_on <= %s"] + ["(d.kind = %s AND d.due_on <= %s)"] * len(ahead))
+        due_params = [lead_day, *(value for pair in ahead.items() for value in pair)]
+        due = f"d.state = 'open' AND ({due_sql})"
         again.floor = _time(
             _sqls(
                 (
                     "SELECT d.kind, d.due_on, c.id, c.consultant_id, t.department_id "
                     "FROM cases_casedeadline d JOIN cases_case c ON c.id = d.case_id "
-                    "LEFT JOIN staff_team t ON t.id = c.team_id "
-                    "WHERE d.state = 'open' AND d.due_on <= %s AND c.status = 'open'",
-                    [horizon],
+                    f"LEFT JOIN staff_team t ON t.id = c.team_id WHERE {due} AND c.status = 'open'",
+                    due_params,
                 ),
                 (
                     "SELECT a.id, a.case_id, a.kind, a.due_on, a.level, a.recipient_id, a.resolved_at "
@@ -502,8 +508,9 @@ class Bench:
                 ),
                 (
                     "SELECT a.id, a.case_id, a.kind, a.due_on, a.level, a.recipient_id, a.resolved_at "
-                    f"FROM cases_alert a WHERE a.case_id IN ({due})",
-                    [horizon],
+                    "FROM cases_alert a WHERE a.case_id IN "
+                    f"(SELECT d.case_id FROM cases_casedeadline d WHERE {due})",
+                    due_params,
                 ),
             ),  # fmt: skip
             3,

@@ -9,7 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases import alert_kinds
@@ -95,12 +96,22 @@ def alerts_for_digest(*, digest: AlertDigest) -> QuerySet[Alert]:
 # --- What the sweep reads (all on stored, indexed columns; `<=`, never `==`, so a missed run loses nothing).
 
 
-def deadlines_due_by(*, day: dt.date, today: dt.date) -> QuerySet[CaseDeadline]:
-    """Open deadlines of open cases due on or before `day` (index deadline_open_by_due), except lapsing
-    targets whose day has passed (missed, not overdue)."""
-    return CaseDeadline.objects.filter(
-        state=CaseDeadline.State.OPEN, due_on__lte=day, case__status=Case.Status.OPEN
-    ).exclude(kind__in=LAPSING_KINDS, due_on__lt=today)
+def deadlines_due_by(*, day: dt.date, today: dt.date, ahead: dict[str, dt.date]) -> QuerySet[CaseDeadline]:
+    """Open deadlines of open cases due on or before `day`, or, for the kinds in `ahead`, on or before their
+    own later day (index deadline_open_by_due: a range up to the latest day), except lapsing targets whose day
+    has passed (missed, not overdue)."""
+    due = Q(due_on__lte=day)
+    for kind, last_day in ahead.items():
+        due |= Q(kind=kind, due_on__lte=last_day)
+    return (
+        CaseDeadline.objects.filter(
+            state=CaseDeadline.State.OPEN,
+            due_on__lte=max([day, *ahead.values()]),
+            case__status=Case.Status.OPEN,
+        )
+        .filter(due)
+        .exclude(kind__in=LAPSING_KINDS, due_on__lt=today)
+    )
 
 
 def cases_without_first_meeting(*, absence_from: dt.date, absence_to: dt.date) -> QuerySet[Case]:
@@ -128,9 +139,17 @@ def exceptions_pending_since(*, proposed_before: dt.datetime) -> QuerySet[CaseEx
 
 def consultants_above_caseload_target() -> QuerySet[StaffMember]:
     """Consultants with more open cases than their caseload target (annotated `open_cases`)."""
+    # A count per consultant through the partial index of their open cases (case_open_by_consultant), not a
+    # join over every case they ever held.
+    open_cases = (
+        Case.objects.filter(consultant=OuterRef("user_id"), status=Case.Status.OPEN)
+        .values("consultant")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         StaffMember.objects.filter(user__is_active=True, user__groups__name=Role.CONSULTANT)
-        .annotate(open_cases=Count("user__cases", filter=Q(user__cases__status=Case.Status.OPEN)))
+        .annotate(open_cases=Coalesce(Subquery(open_cases), 0))
         .filter(open_cases__gt=F("caseload_target"))
         .values("user_id", "team__department_id", "open_cases", "caseload_target")
     )

@@ -1,8 +1,8 @@
 """Deadline alerts: the sweep that creates them, acknowledging and resolving them, and the e-mail digests.
 
 The sweep (Celery beat, every 15 minutes; `manage.py run_deadline_sweep`) reads stored, indexed columns only
-(every open deadline row with `due_on <= horizon`, never `== today`, so a missed run loses nothing; its cost
-grows with the due rows, not with the open cases), turns them into *signals*
+(every open deadline row due within its lead: `due_on <= horizon`, never `== today`, so a missed run loses
+nothing; its cost grows with the due rows, not with the open cases), turns them into *signals*
 (case, kind, due date, level, recipient) and claims each signal once: the INSERT of an Alert row is the claim,
 guarded by the unique constraint alert_once_per_case_kind_due_level and made in its own savepoint, so two
 workers or a repeated beat create each alert exactly once. A signal that has gone (deadline met, case closed,
@@ -130,34 +130,34 @@ class SweepResult:
     signals: int = 0
 
 
-def _department_of(row: dict) -> int | None:
-    return row.get("team__department_id") or row.get("consultant__staff__team__department_id")
-
-
-_CASE_FIELDS = ("id", "consultant_id", "team__department_id", "consultant__staff__team__department_id")
-
-
-def _case_row(row: dict) -> dict:
-    """A deadline row's case columns (read as case__…) under the names the case rows use."""
-    return {name: row["case_id" if name == "id" else f"case__{name}"] for name in _CASE_FIELDS}
+@lru_cache(maxsize=65_536)  # pure; the sweep's due rows share a few hundred due dates
+def _levels(kind: str, due_on: dt.date, today: dt.date, lead: int) -> tuple[str, ...]:
+    soon_from = due_soon_from(kind=kind, due_on=due_on, lead_working_days=lead)
+    return tuple(alert_levels(due_on=due_on, today=today, soon_from=soon_from))
 
 
 def _deadline_signals(
-    *, kind: str, due_on: dt.date, row: dict, today: dt.date, lead: int, leaders: dict[int, int]
+    *,
+    kind: str,
+    due_on: dt.date,
+    case_id: int,
+    consultant_id: int | None,
+    department_id: int | None,
+    today: dt.date,
+    lead: int,
+    leaders: dict[int, int],
 ) -> list[AlertSignal]:
-    soon_from = due_soon_from(kind=kind, due_on=due_on, lead_working_days=lead)
     signals = []
-    for level in alert_levels(due_on=due_on, today=today, soon_from=soon_from):
-        recipient_id = row["consultant_id"]
+    for level in _levels(kind, due_on, today, lead):
+        recipient_id = consultant_id
         if level == Level.ESCALATED:
-            department_id = _department_of(row)
             recipient_id = leaders.get(department_id) if department_id else None
             if recipient_id is None:
                 # No leader to escalate to: the consultant (or the booker queue) keeps it, and it is logged.
-                logger.warning("No team leader for case %s: escalation stays with the consultant", row["id"])
-                recipient_id = row["consultant_id"]
+                logger.warning("No team leader for case %s: escalation stays with the consultant", case_id)
+                recipient_id = consultant_id
         signals.append(
-            AlertSignal(kind=kind, level=level, due_on=due_on, case_id=row["id"], recipient_id=recipient_id)
+            AlertSignal(kind=kind, level=level, due_on=due_on, case_id=case_id, recipient_id=recipient_id)
         )
     return signals
 
@@ -172,16 +172,24 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
     # 1. Every open deadline of an open case due by the horizon (the rulebook's kinds, stored as CaseDeadline
     # rows): an index range over the due rows, not a pass over the open cases. A lapsing target whose day
     # has passed is missed, not overdue (stored so by the nightly refresh; skipped here until it has run).
-    horizon = max(
-        add_working_days(today, lead), today + dt.timedelta(days=max(DUE_SOON_CALENDAR_DAYS.values()))
-    )
-    for row in alert_selectors.deadlines_due_by(day=horizon, today=today).values(
-        "kind", "due_on", *(f"case__{name}" if name != "id" else "case_id" for name in _CASE_FIELDS)
+    # Read only the rows that can have reached a level: due within the lead, or within their kind's own lead.
+    ahead = {kind: today + dt.timedelta(days=days) for kind, days in DUE_SOON_CALENDAR_DAYS.items()}
+    due = alert_selectors.deadlines_due_by(day=add_working_days(today, lead), today=today, ahead=ahead)
+    # The case's team's department, or its consultant's while the case has no team.
+    for kind, due_on, case_id, consultant_id, team_department, consultant_department in due.values_list(
+        "kind",
+        "due_on",
+        "case_id",
+        "case__consultant_id",
+        "case__team__department_id",
+        "case__consultant__staff__team__department_id",
     ):
         signals += _deadline_signals(
-            kind=row["kind"],
-            due_on=row["due_on"],
-            row=_case_row(row),
+            kind=kind,
+            due_on=due_on,
+            case_id=case_id,
+            consultant_id=consultant_id,
+            department_id=team_department or consultant_department,
             today=today,
             lead=lead,
             leaders=leaders,
@@ -195,7 +203,7 @@ def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[Ale
     absence_to = today + dt.timedelta(days=span) - dt.timedelta(days=7 * min(weeks) - 1)
     for row in alert_selectors.cases_without_first_meeting(
         absence_from=absence_from, absence_to=absence_to
-    ).values(*_CASE_FIELDS, "first_absence_day", "rule_set__first_follow_up_week"):
+    ).values("id", "consultant_id", "first_absence_day", "rule_set__first_follow_up_week"):
         end_of_week = deadlines.end_of_week(row["first_absence_day"], row["rule_set__first_follow_up_week"])
         if working_days_before(end_of_week, meeting_lead) <= today <= end_of_week:
             signals.append(
@@ -307,28 +315,16 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     # Alerts that exist: every alert of the cases with a signal (resolved ones too: a deadline that is back
     # is reopened, one a person resolved is not created again), and every open alert (those whose signal has
     # gone are resolved below). Both grow with the due deadlines, not with all open cases.
-    fields = (
-        "id",
-        "case_id",
-        "kind",
-        "due_on",
-        "level",
-        "about_user_id",
-        "recipient_id",
-        "resolved_at",
-        "resolved_by_id",
-    )
-    existing: dict[tuple, dict] = {}
+    fields = ("id", "case_id", "kind", "due_on", "level", "about_user_id", "recipient_id", "resolved_at")
+    existing: dict[tuple, tuple] = {}
     case_ids = sorted({signal.case_id for signal in signals if signal.case_id is not None})
     reads = [Alert.objects.filter(resolved_at__isnull=True)] + [
         Alert.objects.filter(case_id__in=case_ids[start : start + CLAIM_BATCH])
         for start in range(0, len(case_ids), CLAIM_BATCH)
     ]
     for alerts in reads:
-        for row in alerts.values(*fields):
-            existing[_key(row["case_id"], row["kind"], row["due_on"], row["level"], row["about_user_id"])] = (
-                row
-            )
+        for row in alerts.values_list(*fields, "resolved_by_id", named=True):
+            existing[_key(row.case_id, row.kind, row.due_on, row.level, row.about_user_id)] = row
 
     missing = [signal for key, signal in wanted.items() if key not in existing]
     try:
@@ -341,28 +337,25 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
         if row is None:
             continue
         try:
-            if row["resolved_at"] is not None and row["resolved_by_id"] is None:
+            if row.resolved_at is not None and row.resolved_by_id is None:
                 # Resolved by an earlier sweep, and the deadline is open again (a correction): reopen it.
                 result.reopened += Alert.objects.filter(
-                    pk=row["id"], resolved_at__isnull=False, resolved_by__isnull=True
+                    pk=row.id, resolved_at__isnull=False, resolved_by__isnull=True
                 ).update(resolved_at=None)
-            elif row["resolved_at"] is None and row["recipient_id"] != signal.recipient_id:
+            elif row.resolved_at is None and row.recipient_id != signal.recipient_id:
                 # The case was assigned (or handed over): the open alert follows it.
-                Alert.objects.filter(pk=row["id"], resolved_at__isnull=True).update(
+                Alert.objects.filter(pk=row.id, resolved_at__isnull=True).update(
                     recipient_id=signal.recipient_id
                 )
         except Exception:
             logger.exception("Deadline sweep: alert %s failed", key)
             result.failed += 1
 
-    # Signals that have gone: the deadline was met, moved or superseded by the next level.
-    gone = [row["id"] for key, row in existing.items() if row["resolved_at"] is None and key not in wanted]
+    # Signals that have gone: the deadline was met, moved or superseded by the next level, or the case closed
+    # (every signal is of an open case, and every open alert was read above).
+    gone = [row.id for key, row in existing.items() if row.resolved_at is None and key not in wanted]
     if gone:
         result.resolved += Alert.objects.filter(pk__in=gone, resolved_at__isnull=True).update(resolved_at=now)
-    # Alerts on cases closed since the last run.
-    result.resolved += Alert.objects.filter(resolved_at__isnull=True, case__status=Case.Status.CLOSED).update(
-        resolved_at=now
-    )
 
     SweepRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), created=result.created, resolved=result.resolved, failed=result.failed
