@@ -474,9 +474,10 @@ class Bench:
             target=f"≤ {target_s:.1f} s ({open_cases} open), no writes",
         )
         with _Queries() as captured:
-            started = time.perf_counter()
             result = deadline_sweep(now=now)
-            again.timings = [time.perf_counter() - started]
+        # Nothing changes between runs: the median of five, as for the pages (one run is at the mercy of the
+        # machine's other work).
+        again.timings = _time(lambda: deadline_sweep(now=now), 5, warmup=0)
         writes = captured.writes
         again.queries = len(captured)
         changed = result.created + result.resolved + result.reopened
@@ -516,7 +517,7 @@ class Bench:
             3,
             warmup=1,
         )
-        again.met = again.timings[0] <= target_s and changed == 0
+        again.met = again.median <= target_s and changed == 0
         self._add(again)
 
     # -- the import of a 10,000-row sheet

@@ -56,6 +56,8 @@ DUE_SOON_CALENDAR_DAYS = {
 }
 DIGEST = "cases.alert_digest"  # outbox kind, delivered by alert_digest_send (cases/apps.py)
 Level = Alert.Level
+# The rulebook's deadline kinds: their alerts follow the case's open deadline rows.
+_DEADLINE_KINDS = set(deadlines.KINDS)
 
 
 # --- Working days (the holiday calendar is the rulebook's: visitation.deadlines.is_working_day)
@@ -162,19 +164,28 @@ def _deadline_signals(
     return signals
 
 
-def alert_signals(*, today: dt.date, now: dt.datetime | None = None) -> list[AlertSignal]:
+def _due_deadlines(*, today: dt.date, config: AlertSettings):
+    """The open deadline rows that can have reached a level today: due within the lead in working days, or
+    within their kind's own lead in calendar days."""
+    ahead = {kind: today + dt.timedelta(days=days) for kind, days in DUE_SOON_CALENDAR_DAYS.items()}
+    return alert_selectors.deadlines_due_by(
+        day=add_working_days(today, config.due_soon_working_days), today=today, ahead=ahead
+    )
+
+
+def alert_signals(
+    *, today: dt.date, now: dt.datetime | None = None, config: AlertSettings | None = None
+) -> list[AlertSignal]:
     """Every alert that should be open today, read from stored columns (see the module docstring)."""
-    config = AlertSettings.current()
+    config = config or AlertSettings.current()
     lead = config.due_soon_working_days
     leaders = alert_selectors.leaders_by_department()
     signals: list[AlertSignal] = []
 
-    # 1. Every open deadline of an open case due by the horizon (the rulebook's kinds, stored as CaseDeadline
-    # rows): an index range over the due rows, not a pass over the open cases. A lapsing target whose day
-    # has passed is missed, not overdue (stored so by the nightly refresh; skipped here until it has run).
-    # Read only the rows that can have reached a level: due within the lead, or within their kind's own lead.
-    ahead = {kind: today + dt.timedelta(days=days) for kind, days in DUE_SOON_CALENDAR_DAYS.items()}
-    due = alert_selectors.deadlines_due_by(day=add_working_days(today, lead), today=today, ahead=ahead)
+    # 1. Every open deadline of an open case that can have reached a level (the rulebook's kinds, stored as
+    # CaseDeadline rows): an index range over the due rows, not a pass over the open cases. A lapsing target
+    # whose day has passed is missed, not overdue (stored so by the nightly refresh; skipped here until then).
+    due = _due_deadlines(today=today, config=config)
     # The case's team's department, or its consultant's while the case has no team.
     for kind, due_on, case_id, consultant_id, team_department, consultant_department in due.values_list(
         "kind",
@@ -308,7 +319,8 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     run = SweepRun.objects.create(started_at=timezone.now(), as_of=now)
     result = SweepResult()
 
-    signals = alert_signals(today=today, now=now)
+    config = AlertSettings.current()
+    signals = alert_signals(today=today, now=now, config=config)
     result.signals = len(signals)
     wanted = {signal.key: signal for signal in signals}
 
@@ -317,10 +329,16 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     # gone are resolved below). Both grow with the due deadlines, not with all open cases.
     fields = ("id", "case_id", "kind", "due_on", "level", "about_user_id", "recipient_id", "resolved_at")
     existing: dict[tuple, tuple] = {}
-    case_ids = sorted({signal.case_id for signal in signals if signal.case_id is not None})
-    reads = [Alert.objects.filter(resolved_at__isnull=True)] + [
-        Alert.objects.filter(case_id__in=case_ids[start : start + CLAIM_BATCH])
-        for start in range(0, len(case_ids), CLAIM_BATCH)
+    # The due deadlines' cases in one statement; the few cases of the other signals by their ids.
+    other_ids = sorted(
+        {signal.case_id for signal in signals if signal.case_id and signal.kind not in _DEADLINE_KINDS}
+    )
+    reads = [
+        Alert.objects.filter(resolved_at__isnull=True),
+        Alert.objects.filter(case_id__in=_due_deadlines(today=today, config=config).values("case_id")),
+    ] + [
+        Alert.objects.filter(case_id__in=other_ids[start : start + CLAIM_BATCH])
+        for start in range(0, len(other_ids), CLAIM_BATCH)
     ]
     for alerts in reads:
         for row in alerts.values_list(*fields, "resolved_by_id", named=True):
@@ -373,10 +391,6 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
 
 
 # --- Resolving in the request that did the work
-
-# The rulebook's deadline kinds: their alerts follow the case's open deadline rows.
-_DEADLINE_KINDS = set(deadlines.KINDS)
-
 
 def case_alerts_resolve_met(
     *, case: Case, open_deadlines: set[tuple[str, dt.date]], now: dt.datetime | None = None
