@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from cases.models import Case, Conversation, Employer
+from cases.models import Case, CaseDeadline, Conversation, Employer
 from cases.selectors.access import department_q, staff_placement, visible_filter
 from meetings import slots
 from meetings.geo import distance_km
@@ -17,6 +17,7 @@ from meetings.models import Absence, ConsultantCalendar, ContactAttempt, Meeting
 from meetings.ranking import Suggestion, rank
 from staff.roles import Role
 from staff.selectors import staff_qualified_for_first_meetings
+from visitation import deadlines
 from visitation.deadlines import Rules, end_of_week, first_meeting_due
 
 User = get_user_model()
@@ -198,8 +199,8 @@ def booking_queue_cases(cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
 
 
 def booking_queue(*, today: dt.date, user=None) -> list[QueueEntry]:
-    """The booker's whole queue, most urgent first: by days left to the first meeting's deadline (the end of
-    week 8, or earlier after a Fast Track request). Read as plain values
+    """The booker's whole queue, most urgent first: by days left to the first meeting's stored deadline (the
+    end of week 8, or earlier after a Fast Track request, or later after standby). Read as plain values
     (no model objects), so that a municipality's hundreds of waiting cases cost milliseconds; the page shows
     the rows of one page of it (`booking_queue_rows`). With a user: only the cases that user may see
     (cases/selectors/access.py), in the same query."""
@@ -207,10 +208,27 @@ def booking_queue(*, today: dt.date, user=None) -> list[QueueEntry]:
     if user is not None:
         visible = visible_filter(user)
         cases = cases.filter(visible) if visible is not None else cases.none()
+    # The first meeting's stored deadline (cases.CaseDeadline: the end of week 8, earlier after Fast Track,
+    # later after standby ended), read in the same query; the rulebook's date for a case without one.
+    stored = CaseDeadline.objects.filter(
+        case=OuterRef("pk"),
+        kind__in=[deadlines.FIRST_FOLLOW_UP, deadlines.FAST_TRACK_MEETING],
+        state=CaseDeadline.State.OPEN,
+    ).order_by("due_on")
+    cases = cases.annotate(first_meeting_due_on=Subquery(stored.values("due_on")[:1]))
     entries = []
     rules: dict[tuple, Rules] = {}  # the few rule sets' parameters, read with the cases (no extra query)
-    for case_id, first_absence_day, received_on, fast_track_on, week, *fast_track in cases.values_list(
+    for (
+        case_id,
+        stored_due,
+        first_absence_day,
+        received_on,
+        fast_track_on,
+        week,
+        *fast_track,
+    ) in cases.values_list(
         "pk",
+        "first_meeting_due_on",
         "first_absence_day",
         "received_on",
         "fast_track_requested_on",
@@ -225,7 +243,7 @@ def booking_queue(*, today: dt.date, user=None) -> list[QueueEntry]:
                 fast_track_request_weeks=fast_track[0],
                 fast_track_meeting_weeks=fast_track[1],
             )
-        deadline = first_meeting_due(first_absence_day, fast_track_on, rules[key])
+        deadline = stored_due or first_meeting_due(first_absence_day, fast_track_on, rules[key])
         late = None
         if received_on:  # the benefit office hands cat. 2/3 cases over by the end of week 7 (domain.md)
             late = max(0, (received_on - end_of_week(first_absence_day, week - 1)).days)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Conversation
+from cases.services.casework import standby_end, standby_start
 from meetings import services
 from meetings.models import Meeting
 from meetings.selectors import QUEUE_PAGE_SIZE
@@ -271,3 +272,16 @@ def test_the_queue_orders_by_the_earliest_of_week_8_and_the_fast_track_deadline(
     rows = client.get(reverse("meetings:queue")).context["rows"]
     assert [row.case for row in rows][:2] == [fast_track, week_8_soon]
     assert rows[0].deadline == today + dt.timedelta(days=4)
+
+
+def test_the_queue_reads_the_stored_deadline_so_a_standby_that_ended_moves_it(client, booker, consultant):
+    # Sick 60 days ago, in the standby scheme (seriously ill) from day 30 until yesterday: the end of week 8
+    # (5 days ago) fell in standby, so the first follow-up counts four weeks from the day standby ended
+    # (cases/services/deadlines.py stores it; the queue reads the stored row) — not 5 days overdue.
+    today = timezone.localdate()
+    case = CaseFactory(employer__name="Standby ApS", first_absence_day=today - dt.timedelta(days=60))
+    standby_start(case=case, actor=consultant, ground="kraeft", started_on=today - dt.timedelta(days=30))
+    standby_end(case=case, actor=consultant, ended_on=today - dt.timedelta(days=1))
+    client.force_login(booker)
+    rows = client.get(reverse("meetings:queue")).context["rows"]
+    assert [row.deadline for row in rows if row.case == case] == [today + dt.timedelta(days=27)]
