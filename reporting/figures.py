@@ -733,12 +733,12 @@ def _breakdowns(rows: list[dict], apart: tuple[str, ...] = ()) -> dict:
 
 # The other legal deadlines, counted from their stored rows (cases.CaseDeadline, issue 18): each kind's rows
 # due in the period, in the band their done date puts them. An expiry (§ 56, an extension's end) is not
-# something done on time or late, so it is not counted here.
+# something done on time or late, so it is not counted here; nor is the next follow-up, because the rulebook
+# keeps only the one after the latest conversation (a held follow-up's row is replaced, not kept as met).
 STORED_PUNCTUALITY_KINDS = (
     deadlines.VISITATION,
     deadlines.FIRST_FOLLOW_UP,
     deadlines.CATEGORY1_AFTER_WEEK8,
-    deadlines.NEXT_FOLLOW_UP,
     deadlines.FAST_TRACK_REPLY,
     deadlines.FAST_TRACK_MEETING,
     deadlines.REASSESSMENT,
