@@ -392,6 +392,7 @@ def deadline_sweep(*, now: dt.datetime | None = None) -> SweepResult:
 
 # --- Resolving in the request that did the work
 
+
 def case_alerts_resolve_met(
     *, case: Case, open_deadlines: set[tuple[str, dt.date]], now: dt.datetime | None = None
 ) -> int:

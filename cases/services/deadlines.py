@@ -72,9 +72,6 @@ class RowChanges:
     updated: list[CaseDeadline]
     deleted: list[CaseDeadline]
 
-    def __len__(self) -> int:
-        return len(self.created) + len(self.updated) + len(self.deleted)
-
 
 def _rows_store(
     *, wanted: dict[int, dict[tuple[str, dt.date], CaseDeadline]], write: bool = True
@@ -129,9 +126,28 @@ def case_deadlines_refresh(*, case: Case, today: dt.date | None = None) -> None:
     case_alerts_resolve_met(case=case, open_deadlines=_open_keys(rows))
 
 
-def _computed(cases: list[Case], today: dt.date, rules: dict) -> dict[int, list[Deadline]]:
+def _refresh_chunk(
+    cases: list[Case], *, today: dt.date, rules: dict, write: bool = True
+) -> tuple[RowChanges, list[tuple[Case, tuple]], int]:
+    """Recompute a chunk of cases (five queries for the facts), store their rows as a difference (unless not
+    `write`), and set each case's next deadline in place. Returns the row changes, the cases whose next
+    deadline moved with what was stored before, and the number of rows computed."""
     facts = cases_deadline_facts(cases=cases, rules=rules, today=today)
-    return {case.pk: compute_deadlines(facts[case.pk]) for case in cases}
+    computed = {case.pk: compute_deadlines(facts[case.pk]) for case in cases}
+    wanted = {case.pk: deadline_rows(case=case, deadlines=computed[case.pk], today=today) for case in cases}
+    changes = _rows_store(wanted=wanted, write=write)
+    moved = []
+    for case in cases:
+        upcoming = next_deadline(computed[case.pk], closed=case.is_closed, today=today)
+        due_on, kind = (upcoming.due_on, upcoming.kind) if upcoming else (None, "")
+        if (case.next_deadline_on, case.next_deadline_kind) != (due_on, kind):
+            moved.append((case, (case.next_deadline_kind, case.next_deadline_on)))
+            case.next_deadline_on, case.next_deadline_kind = due_on, kind
+    return changes, moved, sum(len(rows) for rows in wanted.values())
+
+
+def _rules() -> dict:
+    return {rule_set.pk: rule_set.as_rules() for rule_set in RuleSet.objects.all()}
 
 
 def cases_deadlines_refresh_many(*, cases: list[Case], today: dt.date | None = None) -> int:
@@ -142,22 +158,11 @@ def cases_deadlines_refresh_many(*, cases: list[Case], today: dt.date | None = N
     in place. The import resolves no alerts: its cases are new or changed by a sheet, and the sweep resolves
     what a sheet has answered. Returns the number of cases whose next deadline changed."""
     today = today or timezone.localdate()
-    rules = {rule_set.pk: rule_set.as_rules() for rule_set in RuleSet.objects.all()} if cases else {}
+    rules = _rules() if cases else {}
     changed = []
     for start in range(0, len(cases), _CHUNK):
-        chunk = cases[start : start + _CHUNK]
-        computed = _computed(chunk, today, rules)
-        _rows_store(
-            wanted={
-                case.pk: deadline_rows(case=case, deadlines=computed[case.pk], today=today) for case in chunk
-            }
-        )
-        for case in chunk:
-            upcoming = next_deadline(computed[case.pk], closed=case.is_closed, today=today)
-            due_on, kind = (upcoming.due_on, upcoming.kind) if upcoming else (None, "")
-            if (case.next_deadline_on, case.next_deadline_kind) != (due_on, kind):
-                case.next_deadline_on, case.next_deadline_kind = due_on, kind
-                changed.append(case)
+        _changes, moved, _rows = _refresh_chunk(cases[start : start + _CHUNK], today=today, rules=rules)
+        changed += [case for case, _before in moved]
     # bulk_update() of the derived columns only, as the single-case refresh's update() does.
     Case.objects.bulk_update(changed, ["next_deadline_on", "next_deadline_kind"], batch_size=_CHUNK)
     return len(changed)
@@ -187,43 +192,35 @@ def cases_deadlines_rebuild(*, check: bool = False, today: dt.date | None = None
     Otherwise each chunk of 500 cases is corrected in its own transaction, so a long run holds no lock on
     the whole table."""
     today = today or timezone.localdate()
-    rules = {rule_set.pk: rule_set.as_rules() for rule_set in RuleSet.objects.all()}
+    rules = _rules()
     result = RebuildResult()
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), _CHUNK):
         with transaction.atomic():
             chunk = list(Case.objects.filter(pk__in=ids[start : start + _CHUNK]).order_by("pk"))
-            computed = _computed(chunk, today, rules)
-            wanted = {
-                case.pk: deadline_rows(case=case, deadlines=computed[case.pk], today=today) for case in chunk
-            }
-            changes = _rows_store(wanted=wanted, write=not check)
-            moved = []
-            for case in chunk:
-                upcoming = next_deadline(computed[case.pk], closed=case.is_closed, today=today)
-                due_on, kind = (upcoming.due_on, upcoming.kind) if upcoming else (None, "")
-                if (case.next_deadline_on, case.next_deadline_kind) != (due_on, kind):
-                    stored = f"{case.next_deadline_kind or '-'} {case.next_deadline_on}"
-                    result.add_examples(
-                        [f"case {case.pk}: next deadline {stored}, should be {kind or '-'} {due_on}"]
-                    )
-                    case.next_deadline_on, case.next_deadline_kind = due_on, kind
-                    moved.append(case)
+            changes, moved, rows = _refresh_chunk(chunk, today=today, rules=rules, write=not check)
             if not check:
-                Case.objects.bulk_update(moved, ["next_deadline_on", "next_deadline_kind"])
+                Case.objects.bulk_update(
+                    [case for case, _before in moved], ["next_deadline_on", "next_deadline_kind"]
+                )
         result.cases += len(chunk)
-        result.rows += sum(len(rows) for rows in wanted.values())
+        result.rows += rows
         result.created += len(changes.created)
         result.updated += len(changes.updated)
         result.deleted += len(changes.deleted)
         result.next_changed += len(moved)
-        for verb, rows in (
+        result.add_examples(
+            f"case {case.pk}: next deadline {kind or '-'} {due_on}, should be "
+            f"{case.next_deadline_kind or '-'} {case.next_deadline_on}"
+            for case, (kind, due_on) in moved
+        )
+        for verb, changed_rows in (
             ("missing", changes.created),
             ("differs", changes.updated),
             ("extra", changes.deleted),
         ):
             result.add_examples(
-                f"case {row.case_id}: {row.kind} {row.due_on} {row.state} {verb}" for row in rows
+                f"case {row.case_id}: {row.kind} {row.due_on} {row.state} {verb}" for row in changed_rows
             )
     return result
 
