@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from staff.rows import labels_for, url_for_each
+
 from cases.forms import CaseRegisterForm, CaseSearchForm, MyCasesFilterForm
 from cases.models import Case, Employer
 from cases.selectors.access import can_see_health, case_is_visible_to
@@ -22,6 +24,7 @@ from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
 from staff.models import AuditEntry
 from staff.roles import Role, has_role
+from visitation.models import Category
 
 
 def _get_case_for_user(request, uuid) -> Case:
@@ -56,15 +59,27 @@ def my_cases(request):
         status=None if status == MyCasesFilterForm.STATUS_ALL else status,
     )
     today = timezone.localdate()
-    rows = [
-        {
-            "case": case,
-            "week": case.absence_week(today),
-            "days_left": case.days_to_next_deadline(today),
-            "light": case.deadline_light(today),
-        }
-        for case in cases
-    ]
+    # Labels and links made once for all rows (staff/rows.py), not per row in the template.
+    detail_url = url_for_each("cases:detail", "uuid")
+    categories = labels_for(Category.choices)
+    week_text = _("uge %(week)s")
+    deadline_labels = {}
+    rows = []
+    for case in cases:
+        kind = case.next_deadline_kind
+        if kind and kind not in deadline_labels:
+            deadline_labels[kind] = case.next_deadline_label
+        rows.append(
+            {
+                "case": case,
+                "url": detail_url(case.uuid),
+                "week": week_text % {"week": case.absence_week(today)},
+                "category": categories.get(case.category, ""),
+                "deadline_label": deadline_labels.get(kind, ""),
+                "days_left": case.days_to_next_deadline(today),
+                "light": case.deadline_light(today),
+            }
+        )
     audit_record_many(
         request=request,
         action=AuditEntry.Action.READ,

@@ -41,7 +41,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Count
+from django.template.base import Template
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -150,11 +152,10 @@ def profile_of(function: Callable[[], object], *, name: str, size: int, requests
     stats = pstats.Stats(profiler).stats  # {(file, line, name): (primitive calls, calls, own, cumulative, …)}
     total = sum(own for _cc, _nc, own, _ct, _callers in stats.values())
 
-    def cumulative_of(path_end: str, function_name: str) -> float:
-        return sum(
-            ct for (file, _line, fn), (_cc, _nc, _tt, ct, _callers) in stats.items()
-            if fn == function_name and file.replace("\\", "/").endswith(path_end)
-        )  # fmt: skip
+    def cumulative_of(function) -> float:
+        code = function.__code__
+        values = stats.get((code.co_filename, code.co_firstlineno, code.co_name))
+        return values[3] if values else 0.0
 
     def row(key, values) -> ProfileRow:
         _cc, calls, own, cumulative, _callers = values
@@ -170,8 +171,8 @@ def profile_of(function: Callable[[], object], *, name: str, size: int, requests
         name=name,
         size=size,
         total=total / requests,
-        database=cumulative_of("django/db/backends/utils.py", "_execute") / requests,
-        templates=cumulative_of("django/template/base.py", "render") / requests,
+        database=cumulative_of(CursorWrapper._execute) / requests,
+        templates=cumulative_of(Template.render) / requests,
         by_own=[row(key, values) for key, values in ordered[:PROFILE_TOP]],
         project=[row(key, values) for key, values in project[:PROFILE_TOP]],
     )
