@@ -10,8 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from staff.rows import labels_for, url_for_each
-
 from cases.forms import CaseRegisterForm, CaseSearchForm, MyCasesFilterForm
 from cases.models import Case, Employer
 from cases.selectors.access import can_see_health, case_is_visible_to
@@ -24,6 +22,7 @@ from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
 from staff.models import AuditEntry
 from staff.roles import Role, has_role
+from staff.rows import labels_for, url_for_each
 from visitation.models import Category
 
 

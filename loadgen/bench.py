@@ -547,8 +547,10 @@ class Bench:
         floor = _sql(
             "SELECT a.*, c.*, p.*, e.*, u.username, u.first_name, u.last_name FROM cases_alert a "
             "LEFT JOIN cases_case c ON c.id = a.case_id LEFT JOIN cases_person p ON p.id = c.person_id "
-            "LEFT JOIN cases_employer e ON e.id = c.employer_id LEFT JOIN auth_user u ON u.id = c.consultant_id "
-            "WHERE a.recipient_id = %s AND a.resolved_at IS NULL ORDER BY a.due_on, a.case_id, a.kind, a.level",
+            "LEFT JOIN cases_employer e ON e.id = c.employer_id "
+            "LEFT JOIN auth_user u ON u.id = c.consultant_id "
+            "WHERE a.recipient_id = %s AND a.resolved_at IS NULL "
+            "ORDER BY a.due_on, a.case_id, a.kind, a.level",
             [consultant.pk],
         )  # fmt: skip
         self._page("Mine opgaver", size, consultant, url, floor, TARGET_PAGE_P95_MS)
@@ -784,9 +786,10 @@ def profiles_markdown(bench: Bench, *, command: str, started: dt.datetime) -> st
     """The profile tables (bench --profile): per page, what one request spends where."""
     lines = [
         f"Profiled {started:%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()}), command: `{command}`, "
-        f"commit {machine_description()['commit']}: each page {PROFILED_REQUESTS} more requests under cProfile "
-        "at the largest size, after its timed ones; times per request. The profiler adds its own cost to every "
-        "Python call (about 1.5–2× here), so compare the rows of one table, not with the medians above.",
+        f"commit {machine_description()['commit']}: each page {PROFILED_REQUESTS} more requests under "
+        "cProfile at the largest size, after its timed ones; times per request. The profiler adds its own "
+        "cost to every Python call (about 1.5–2× here), so compare the rows of one table, not with the "
+        "medians above.",
         "",
         "| page | size | profiled total | database (cursor) | templates (Template.render) |",
         "|---|---|---|---|---|",

@@ -164,7 +164,10 @@ def _insert_entries(template: AuditEntry, pairs: list[tuple]) -> None:
             params = []
             for values in chunk:
                 params += common_params
-                params += [field.get_db_prep_save(value, connection) for field, value in zip(per_row, values)]
+                params += [
+                    field.get_db_prep_save(value, connection)
+                    for field, value in zip(per_row, values, strict=True)
+                ]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_sql] * len(chunk)), params
             )

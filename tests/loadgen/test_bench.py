@@ -40,14 +40,17 @@ def test_bench_at_a_tiny_size_measures_everything_and_writes_the_table(tmp_path)
 @pytest.mark.django_db
 def test_bench_profile_writes_a_table_per_page_between_its_markers(tmp_path):
     output = tmp_path / "benchmarks.md"
-    output.write_text("# Benchmarks\n\n<!-- bench:results:start -->\n<!-- bench:results:end -->\n\nReading.\n\n"
-                      "<!-- bench:profiles:start -->\nold profile\n<!-- bench:profiles:end -->\n\nAfter.\n")  # fmt: skip
+    output.write_text(
+        "# Benchmarks\n\n<!-- bench:results:start -->\n<!-- bench:results:end -->\n\nReading.\n\n"
+        "<!-- bench:profiles:start -->\nold profile\n<!-- bench:profiles:end -->\n\nAfter.\n"
+    )
     call_command("bench", "--sizes", "60", "--repeat", "2", "--profile", "--output", str(output))
 
     text = output.read_text()
     assert "Reading." in text and "After." in text and "old profile" not in text
     profiles = text.split("<!-- bench:profiles:start -->", 1)[1].split("<!-- bench:profiles:end -->", 1)[0]
-    for page in ["Mine sager", "Booker queue", "Case page", "Search", "Mine opgaver", "Milestone report page"]:
+    pages = ["Mine sager", "Booker queue", "Case page", "Search", "Mine opgaver", "Milestone report page"]
+    for page in pages:
         assert f"#### {page} (60): top 10 by own time" in profiles
         summary = next(line for line in profiles.splitlines() if line.startswith(f"| {page} | 60 |"))
         assert "ms" in summary, summary

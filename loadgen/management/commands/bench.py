@@ -16,7 +16,8 @@ PROFILES_START, PROFILES_END = "<!-- bench:profiles:start -->", "<!-- bench:prof
 
 
 def _replace_block(text: str, start: str, end: str, block: str, *, heading: str) -> str:
-    """Put `block` between the markers, replacing what was there; markers missing: a new section at the end."""
+    """Put `block` between the markers, replacing what was there; without the markers, a new section at the
+    end."""
     if start not in text:
         text = text.rstrip("\n") + f"\n\n{heading}\n\n{start}\n{end}\n"
     before, rest = text.split(start, 1)
