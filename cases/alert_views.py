@@ -9,9 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import alert_kinds
+from cases.models import Alert
 from cases.selectors import alerts as alert_selectors
 from cases.services import alerts as alert_services
-from cases.models import Alert
 from staff.audit import audit_record_many
 from staff.models import AuditEntry
 from staff.roles import Role, has_role
