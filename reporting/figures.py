@@ -602,7 +602,10 @@ def _band_counts(rows) -> dict:
 def _grouped(rows: list[dict], key, label) -> list[dict]:
     groups: dict = {}
     for row in rows:
-        groups.setdefault(key(row), (label(row), []))[1].append(row["band"])
+        group_key = key(row)
+        if group_key not in groups:  # the label (a translation, a name) once per group, not once per row
+            groups[group_key] = (label(row), [])
+        groups[group_key][1].append(row["band"])
     return sorted(
         (
             {"key": group_key, "label": text, **_band_counts(bands)}
@@ -644,13 +647,18 @@ def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -
                 "category",
             )
         )
+        # Each row goes to the month of its deadline once, instead of every month looking at every row.
+        by_month: dict[tuple[int, int], list[tuple[dt.date, str]]] = {}
+        for row in rows:
+            due_on = row["first_absence_day"] + kind.due
+            by_month.setdefault((due_on.year, due_on.month), []).append((due_on, row["band"]))
         months = [
             {
                 "period": month,
                 **_band_counts(
-                    row["band"]
-                    for row in rows
-                    if month.start <= row["first_absence_day"] + kind.due <= month.end
+                    band
+                    for due_on, band in by_month.get((month.start.year, month.start.month), [])
+                    if month.start <= due_on <= month.end
                 ),
             }
             for month in period.months()
