@@ -410,7 +410,6 @@ class Bench:
         url: str,
         floor: Callable[[], object],
         target_ms: int,
-        *,
     ) -> None:
         client = Client()
         client.force_login(user)
@@ -424,8 +423,8 @@ class Bench:
         measure.timings = _time(lambda: client.get(url), self.repeat)
         measure.floor = _time(floor, self.repeat)
         measure.met = measure.p95 * 1000 <= target_ms
-        # The page's own SELECTs run directly (session, user and roles included; its writes not): the database's
-        # share of the page, beside the floor.
+        # The page's own SELECTs run directly (session, user and roles included; its writes not): the
+        # database's share of the page, beside the floor.
         own = statistics.median(_time(_sqls(*captured.reads), self.repeat))
         measure.note = f"its own {len(captured.reads)} SELECTs run directly: {_ms(own)}"
         self._add(measure)
