@@ -13,13 +13,13 @@ _UUID_PLACEHOLDER = uuid.UUID(int=0)
 
 
 def url_for_each(
-    viewname: str, kwarg: str, *, placeholder: object = _UUID_PLACEHOLDER
+    viewname: str, kwarg: str, *, placeholder: object = _UUID_PLACEHOLDER, fixed: dict | None = None
 ) -> Callable[[object], str]:
-    """A function giving reverse(viewname, kwargs={kwarg: value}) for each value, from one reverse().
+    """A function giving reverse(viewname, kwargs={**fixed, kwarg: value}) for each value, from one reverse().
     The placeholder must be a value the URL's converter accepts (a UUID by default, 0 for an int) and is
     replaced by the value's str(); so only for converters whose URL form is str() of the value (uuid, int,
     slug of URL-safe characters)."""
-    url = reverse(viewname, kwargs={kwarg: placeholder})
+    url = reverse(viewname, kwargs={**(fixed or {}), kwarg: placeholder})
     head, separator, tail = url.partition(str(placeholder))
     if not separator or str(placeholder) in tail:
         raise ValueError(f"{viewname}: the placeholder does not occur once in {url}")
