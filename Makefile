@@ -52,8 +52,10 @@ lint: install
 # the local server, created and migrated on first use. Smaller run: make bench BENCH_SIZES=10000,100000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sof_bench
 BENCH_SIZES ?= 10000,100000,1000000
+# --profile: each page also runs under cProfile at the largest size (the 'Profiles' section); BENCH_PROFILE= skips it.
+BENCH_PROFILE ?= --profile
 bench: install
-	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) manage.py bench --create-database --sizes $(BENCH_SIZES)
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) manage.py bench --create-database --sizes $(BENCH_SIZES) $(BENCH_PROFILE)
 
 # Load test: 50 users for 2 minutes against gunicorn + PostgreSQL + Redis (docs/benchmarks.md). Locust and its
 # dependencies are pinned apart (requirements-loadtest.lock): `make test` does not need them.

@@ -9,11 +9,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import alert_kinds
+from cases.models import Alert
 from cases.selectors import alerts as alert_selectors
 from cases.services import alerts as alert_services
 from staff.audit import audit_record_many
 from staff.models import AuditEntry
 from staff.roles import Role, has_role
+from staff.rows import labels_for, url_for_each
 
 
 def _get_alert_for_user(request, alert_id: int):
@@ -47,6 +49,25 @@ def my_alerts(request):
     audit_record_many(
         request=request, action=AuditEntry.Action.READ, object_type="alert_list", cases=listed.values()
     )
+    # Each row's links and labels made once per request (staff/rows.py), not per row in the template.
+    detail_url = url_for_each("cases:detail", "uuid")
+    acknowledge_url = url_for_each("cases:alert_acknowledge", "alert_id", placeholder=0)
+    resolve_url = url_for_each("cases:alert_resolve", "alert_id", placeholder=0)
+    levels = labels_for(Alert.Level.choices)
+    kinds = {kind: alert_kinds.label(kind) for kind in {alert.kind for alert in alerts}}
+    week_text = _("frist i uge %(week)s")
+    rows = [
+        {
+            "alert": alert,
+            "case_url": detail_url(alert.case.uuid) if alert.case_id else "",
+            "acknowledge_url": acknowledge_url(alert.pk),
+            "resolve_url": resolve_url(alert.pk),
+            "level": levels.get(alert.level, alert.level),
+            "kind": kinds[alert.kind],
+            "week": week_text % {"week": alert.absence_week} if alert.case_id else "",
+        }
+        for alert in alerts
+    ]
     # Leaders are told when the sweep has stopped (worker or beat down): no alert would reach anyone.
     sweep_late = has_role(request.user, Role.LEADER, Role.ADMINISTRATOR) and alert_selectors.sweep_is_late()
     return render(
@@ -54,6 +75,7 @@ def my_alerts(request):
         "cases/my_alerts.html",
         {
             "alerts": alerts,
+            "rows": rows,
             "groups": groups,
             "chosen": chosen,
             "show_consultant": has_role(request.user, Role.LEADER, Role.BOOKER),
@@ -61,7 +83,7 @@ def my_alerts(request):
             "last_sweep": alert_selectors.last_sweep_run() if sweep_late else None,
             "reassessment_kind": alert_kinds.deadlines.REASSESSMENT,
             "extension_end_kind": alert_kinds.deadlines.EXTENSION_END,  # a new decision: the same choices
-            "extension_grounds": alert_kinds.REASSESSMENT_EXTENSION_GROUNDS,
+            "extension_grounds": [str(ground) for ground in alert_kinds.REASSESSMENT_EXTENSION_GROUNDS],
         },
     )
 

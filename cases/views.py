@@ -22,6 +22,8 @@ from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
 from staff.models import AuditEntry
 from staff.roles import Role, has_role
+from staff.rows import labels_for, url_for_each
+from visitation.models import Category
 
 
 def _get_case_for_user(request, uuid) -> Case:
@@ -56,15 +58,27 @@ def my_cases(request):
         status=None if status == MyCasesFilterForm.STATUS_ALL else status,
     )
     today = timezone.localdate()
-    rows = [
-        {
-            "case": case,
-            "week": case.absence_week(today),
-            "days_left": case.days_to_next_deadline(today),
-            "light": case.deadline_light(today),
-        }
-        for case in cases
-    ]
+    # Labels and links made once for all rows (staff/rows.py), not per row in the template.
+    detail_url = url_for_each("cases:detail", "uuid")
+    categories = labels_for(Category.choices)
+    week_text = _("uge %(week)s")
+    deadline_labels = {}
+    rows = []
+    for case in cases:
+        kind = case.next_deadline_kind
+        if kind and kind not in deadline_labels:
+            deadline_labels[kind] = case.next_deadline_label
+        rows.append(
+            {
+                "case": case,
+                "url": detail_url(case.uuid),
+                "week": week_text % {"week": case.absence_week(today)},
+                "category": categories.get(case.category, ""),
+                "deadline_label": deadline_labels.get(kind, ""),
+                "days_left": case.days_to_next_deadline(today),
+                "light": case.deadline_light(today),
+            }
+        )
     audit_record_many(
         request=request,
         action=AuditEntry.Action.READ,
@@ -224,13 +238,14 @@ def search(request):
         audit_record_many(
             request=request, action=AuditEntry.Action.READ, object_type="case_search", cases=found
         )
-        # A booker reaches a case through its booking page (contact and meeting data only).
+        # A booker reaches a case through its booking page (contact and meeting data only). The two links
+        # are reversed once for all rows (staff/rows.py).
+        detail_url = url_for_each("cases:detail", "uuid")
+        booking_url = url_for_each("meetings:case_booking", "case_uuid")
         rows = [
             {
                 "case": case,
-                "url": reverse("cases:detail", kwargs={"uuid": case.uuid})
-                if can_see_health(request.user, case)
-                else reverse("meetings:case_booking", kwargs={"case_uuid": case.uuid}),
+                "url": (detail_url if can_see_health(request.user, case) else booking_url)(case.uuid),
             }
             for case in found
         ]

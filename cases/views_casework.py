@@ -34,6 +34,7 @@ from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
 from staff.models import AuditEntry
 from staff.roles import Role, has_role
+from staff.rows import url_for_each
 
 
 @dataclass
@@ -148,22 +149,28 @@ def _may_use(action: Action, user) -> bool:
     return not action.leader_only or has_role(user, Role.LEADER)
 
 
-def _section(action: Action, case: Case, form=None) -> dict:
+def _section(action: Action, case: Case, form=None, *, urls: tuple | None = None) -> dict:
     """What templates/cases/_action_section.html needs. Without a form the section fetches it from
-    `form_url` when opened; with one (a refused post) it shows that form, open, with its errors."""
-    return {
-        "action": action,
-        "form": form,
-        "url": reverse("cases:action", kwargs={"uuid": case.uuid, "slug": action.slug}),
-        "form_url": reverse("cases:action_form", kwargs={"uuid": case.uuid, "slug": action.slug}),
-    }
+    `form_url` when opened; with one (a refused post) it shows that form, open, with its errors. `urls`: the
+    two link makers of action_sections (one reverse each for all the sections)."""
+    action_url, form_url = urls or _section_urls(case)
+    return {"action": action, "form": form, "url": action_url(action.slug), "form_url": form_url(action.slug)}
+
+
+def _section_urls(case: Case) -> tuple:
+    fixed = {"uuid": case.uuid}
+    return (
+        url_for_each("cases:action", "slug", placeholder="action-slug", fixed=fixed),
+        url_for_each("cases:action_form", "slug", placeholder="action-slug", fixed=fixed),
+    )
 
 
 def action_sections(*, case: Case, user) -> list[dict]:
     """The actions the user may take on this case (none on a closed case), their forms not yet rendered."""
     if case.is_closed:
         return []
-    return [_section(action, case) for action in ACTIONS if _may_use(action, user)]
+    urls = _section_urls(case)
+    return [_section(action, case, urls=urls) for action in ACTIONS if _may_use(action, user)]
 
 
 def case_actions_context(*, request, case: Case) -> dict:

@@ -22,11 +22,13 @@ third digit.
 from __future__ import annotations
 
 import contextlib
+import cProfile
 import csv
 import datetime as dt
 import io
 import os
 import platform
+import pstats
 import random
 import statistics
 import subprocess
@@ -39,12 +41,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Count
+from django.template.base import Template
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from cases.models import AlertSettings, Case, Employer
+from cases.models import Alert, AlertSettings, Case, Employer
 from cases.selectors.alerts import deadlines_due_by
 from cases.services.alerts import DUE_SOON_CALENDAR_DAYS, add_working_days
 from loadgen.load_data import cpr_for, delete_case_data, generate_load_data
@@ -89,6 +93,97 @@ class Measure:
         if self.median is None or not self.floor_median:
             return None
         return self.median / self.floor_median
+
+
+PROFILED_REQUESTS = 5  # requests per page under the profiler; the tables give the time per request
+PROFILE_TOP = 10
+
+
+@dataclass
+class ProfileRow:
+    function: str  # path:line(name), the path shortened to the package or the project
+    calls: float  # per request
+    own: float  # seconds per request spent in the function itself
+    cumulative: float  # seconds per request in the function and everything it called
+
+
+@dataclass
+class Profile:
+    """One page's requests under cProfile (`bench --profile`): where the time of a request goes."""
+
+    name: str
+    size: int
+    total: float  # seconds per request, as the profiler saw it (cProfile roughly doubles Python's time)
+    database: float  # in Django's cursor wrapper: the statements and their round trips
+    templates: float  # in Template.render (the outermost: includes are counted once)
+    by_own: list[ProfileRow] = field(default_factory=list)
+    project: list[ProfileRow] = field(default_factory=list)  # the project's own functions, by cumulative
+
+
+def _function_label(filename: str, line: int, name: str) -> str:
+    if filename == "~":
+        return name  # a built-in (e.g. <method 'execute' of …>)
+    path = filename.replace("\\", "/")
+    for marker in ("/site-packages/", "/lib/python3."):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+            if marker == "/lib/python3.":
+                path = path.split("/", 1)[1] if "/" in path else path
+            break
+    else:
+        base = str(settings.BASE_DIR).rstrip("/") + "/"
+        if path.startswith(base):
+            path = path[len(base) :]
+    return f"{path}:{line}({name})"
+
+
+def _is_project(filename: str) -> bool:
+    base = str(settings.BASE_DIR).rstrip("/") + "/"
+    return filename.startswith(base) and "/site-packages/" not in filename and "/.venv/" not in filename
+
+
+def profile_of(function: Callable[[], object], *, name: str, size: int, requests: int) -> Profile:
+    """Run `function` `requests` times under cProfile and sum up the time per request."""
+    profiler = cProfile.Profile()
+    for _ in range(requests):
+        profiler.enable()
+        try:
+            function()
+        finally:
+            profiler.disable()
+    stats = pstats.Stats(profiler).stats  # {(file, line, name): (primitive calls, calls, own, cumulative, …)}
+    total = sum(own for _cc, _nc, own, _ct, _callers in stats.values())
+
+    def cumulative_of(function) -> float:
+        code = function.__code__
+        values = stats.get((code.co_filename, code.co_firstlineno, code.co_name))
+        return values[3] if values else 0.0
+
+    def row(key, values) -> ProfileRow:
+        _cc, calls, own, cumulative, _callers = values
+        return ProfileRow(_function_label(*key), calls / requests, own / requests, cumulative / requests)
+
+    ordered = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)
+    # The project's functions, leaving out the ones every request passes through (middleware, decorators, the
+    # bench's own lambda: more than 90 % of the request), which would fill the table and say nothing.
+    project = sorted(
+        (
+            (key, values)
+            for key, values in stats.items()
+            if _is_project(key[0]) and values[3] < 0.9 * total and "loadgen/" not in key[0]
+        ),
+        key=lambda item: item[1][3],
+        reverse=True,
+    )
+    return Profile(
+        name=name,
+        size=size,
+        total=total / requests,
+        database=cumulative_of(CursorWrapper._execute) / requests,
+        templates=cumulative_of(Template.render) / requests,
+        by_own=[row(key, values) for key, values in ordered[:PROFILE_TOP]],
+        project=[row(key, values) for key, values in project[:PROFILE_TOP]],
+    )
 
 
 def size_plan(size: int) -> dict:
@@ -247,8 +342,11 @@ class Bench:
         log: Callable[[str], None] = print,
         seed: int = 2017,
         import_rows: int = IMPORT_ROWS,
+        profile: bool = False,
     ):
         self.import_rows = import_rows
+        self.profile = profile  # profile the pages at the largest size (bench --profile)
+        self.profiles: list[Profile] = []
         self.sizes = sizes
         self.repeat = repeat
         self.log = log
@@ -298,6 +396,8 @@ class Bench:
         self._my_cases(size, consultant)
         self._queue(size, booker)
         self._case_page(size, consultant)
+        self._search(size, consultant)
+        self._alerts(size, consultant)
         self._report_page(size, leader)
         self._national_figures(size)
         self._import(size)
@@ -312,8 +412,6 @@ class Bench:
         url: str,
         floor: Callable[[], object],
         target_ms: int,
-        *,
-        replay: bool = False,
     ) -> None:
         client = Client()
         client.force_login(user)
@@ -327,11 +425,18 @@ class Bench:
         measure.timings = _time(lambda: client.get(url), self.repeat)
         measure.floor = _time(floor, self.repeat)
         measure.met = measure.p95 * 1000 <= target_ms
-        if replay:
-            # The page's own SELECTs run directly: the database's share of the page, beside the floor.
-            own = statistics.median(_time(_sqls(*captured.reads), self.repeat))
-            measure.note = f"its own {len(captured.reads)} SELECTs run directly: {_ms(own)}"
+        # The page's own SELECTs run directly (session, user and roles included; its writes not): the
+        # database's share of the page, beside the floor.
+        own = statistics.median(_time(_sqls(*captured.reads), self.repeat))
+        measure.note = f"its own {len(captured.reads)} SELECTs run directly: {_ms(own)}"
         self._add(measure)
+        if self.profile and size == max(self.sizes):
+            profile = profile_of(lambda: client.get(url), name=name, size=size, requests=PROFILED_REQUESTS)
+            self.profiles.append(profile)
+            self.log(
+                f"    profiled: {_ms(profile.total)} a request, database {_ms(profile.database)}, "
+                f"templates {_ms(profile.templates)}"
+            )
 
     def _my_cases(self, size: int, consultant) -> None:
         floor = _sql(
@@ -407,6 +512,56 @@ class Bench:
         url = reverse("cases:detail", kwargs={"uuid": case.uuid})
         self._page("Case page", size, consultant, url, floor, TARGET_PAGE_P95_MS)
 
+    def _search(self, size: int, consultant) -> None:
+        """A name search (GET /sager/soeg/?q=…) by the consultant: the most common surname of their team's
+        cases, so the page lists its full 50 rows and says there are more."""
+        try:
+            url = reverse("cases:search")
+        except NoReverseMatch:
+            self._add(Measure("Search", size, note="not on main yet: not measured"))
+            return
+        from cases.folding import fold
+        from cases.selectors.access import staff_placement
+        from cases.selectors.search import RESULT_LIMIT
+
+        term = "Jensen"  # the first of the generator's surnames (cases/demo.py SURNAMES)
+        placement = staff_placement(consultant)
+        deputies = Case.deputies.through._meta.db_table
+        # What the user may open (cases/selectors/access.py, a consultant): their own cases, restricted cases
+        # they are a deputy of, their team's unrestricted ones; matching the name or the employer's name.
+        floor = _sql(
+            "SELECT c.*, p.*, e.*, u.username, u.first_name, u.last_name FROM cases_case c "
+            "JOIN cases_person p ON p.id = c.person_id LEFT JOIN cases_employer e ON e.id = c.employer_id "
+            "LEFT JOIN auth_user u ON u.id = c.consultant_id "
+            f"WHERE (c.consultant_id = %s OR EXISTS (SELECT 1 FROM {deputies} d WHERE d.case_id = c.id "
+            "AND d.user_id = %s) OR (c.team_id = %s AND c.restriction = '')) "
+            "AND (p.name_folded LIKE %s OR e.name_folded LIKE %s) "
+            "ORDER BY c.closed_on IS NOT NULL, c.closed_on, c.first_absence_day DESC, c.id LIMIT %s",
+            [consultant.pk, consultant.pk, placement.team_id, f"%{fold(term)}%", f"%{fold(term)}%",
+             RESULT_LIMIT + 1],
+        )  # fmt: skip
+        self._page("Search", size, consultant, f"{url}?q={term}", floor, TARGET_PAGE_P95_MS)
+
+    def _alerts(self, size: int, consultant) -> None:
+        """'Mine opgaver' (cases:my_alerts) of the consultant, after the first sweep made the alerts."""
+        try:
+            url = reverse("cases:my_alerts")
+        except NoReverseMatch:
+            self._add(Measure("Mine opgaver", size, note="not on main yet: not measured"))
+            return
+        count = Alert.objects.filter(recipient=consultant, resolved_at__isnull=True).count()
+        floor = _sql(
+            "SELECT a.*, c.*, p.*, e.*, u.username, u.first_name, u.last_name FROM cases_alert a "
+            "LEFT JOIN cases_case c ON c.id = a.case_id LEFT JOIN cases_person p ON p.id = c.person_id "
+            "LEFT JOIN cases_employer e ON e.id = c.employer_id "
+            "LEFT JOIN auth_user u ON u.id = c.consultant_id "
+            "WHERE a.recipient_id = %s AND a.resolved_at IS NULL "
+            "ORDER BY a.due_on, a.case_id, a.kind, a.level",
+            [consultant.pk],
+        )  # fmt: skip
+        self._page("Mine opgaver", size, consultant, url, floor, TARGET_PAGE_P95_MS)
+        self.measures[-1].note = f"{count} open alerts; {self.measures[-1].note}"
+
     def _report_page(self, size: int, leader) -> None:
         try:
             url = reverse("reporting:dashboard")
@@ -426,7 +581,7 @@ class Bench:
             today,
         )
         floor = _sqls(*statements)
-        self._page("Milestone report page", size, leader, url, floor, TARGET_REPORT_P95_MS, replay=True)
+        self._page("Milestone report page", size, leader, url, floor, TARGET_REPORT_P95_MS)
 
     # -- the national figures (formats.md §2 over every case)
 
@@ -646,6 +801,45 @@ def _size_label(size: int) -> str:
     if size >= 1000 and size % 1000 == 0:
         return f"{size // 1000}k"
     return str(size)
+
+
+def profiles_markdown(bench: Bench, *, command: str, started: dt.datetime) -> str:
+    """The profile tables (bench --profile): per page, what one request spends where."""
+    lines = [
+        f"Profiled {started:%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()}), command: `{command}`, "
+        f"commit {machine_description()['commit']}: each page {PROFILED_REQUESTS} more requests under "
+        "cProfile at the largest size, after its timed ones; times per request. The profiler adds its own "
+        "cost to every Python call (about 1.5–2× here), so compare the rows of one table, not with the "
+        "medians above.",
+        "",
+        "| page | size | profiled total | database (cursor) | templates (Template.render) |",
+        "|---|---|---|---|---|",
+    ]
+    for profile in bench.profiles:
+        lines.append(
+            f"| {profile.name} | {_size_label(profile.size)} | {_ms(profile.total)} | "
+            f"{_ms(profile.database)} ({profile.database / profile.total:.0%}) | "
+            f"{_ms(profile.templates)} ({profile.templates / profile.total:.0%}) |"
+        )
+
+    def table(rows: list[ProfileRow]) -> list[str]:
+        out = ["| function | calls | own | cumulative |", "|---|---|---|---|"]
+        for row in rows:
+            label = row.function.replace("|", "\\|")
+            out.append(f"| `{label}` | {row.calls:g} | {_ms(row.own)} | {_ms(row.cumulative)} |")
+        return out
+
+    for profile in bench.profiles:
+        lines += ["", f"#### {profile.name} ({_size_label(profile.size)}): top {PROFILE_TOP} by own time", ""]
+        lines += table(profile.by_own)
+        lines += [
+            "",
+            f"The project's code, top {PROFILE_TOP} by cumulative time (leaving out the middleware and "
+            "decorators every request passes through):",
+            "",
+        ]
+        lines += table(profile.project)
+    return "\n".join(lines) + "\n"
 
 
 def markdown(bench: Bench, *, command: str, started: dt.datetime, finished: dt.datetime) -> str:

@@ -1,6 +1,7 @@
 """Thin views: authorise, validate with a form, call one service, redirect."""
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cases.models import Case
@@ -37,7 +39,9 @@ from staff.audit import audit_record, audit_record_many
 from staff.decorators import role_required
 from staff.models import AuditEntry, Team
 from staff.roles import Role, has_role
+from staff.rows import labels_for, url_for_each
 from staff.selectors import user_municipality_id
+from visitation.models import Category
 
 BOOKING_ROLES = (Role.BOOKER, Role.LEADER)
 CALENDAR_ROLES = (Role.BOOKER, Role.LEADER, Role.CONSULTANT)
@@ -105,8 +109,58 @@ def queue(request):
         cases=[r.case for r in rows],
     )
     flow = selectors.booking_flow(entries=entries, today=today, user=request.user)
-    context = {"rows": rows, "page": page, "flow": flow, "today": today}
+    context = {"rows": rows, "lines": _queue_row_labels(rows), "page": page, "flow": flow, "today": today}
     return render(request, "meetings/queue.html", context)
+
+
+@dataclass(frozen=True)
+class _QueueLine:
+    """A queue row as the page shows it: the row, its case, and its link and texts."""
+
+    row: selectors.QueueRow
+    case: Case
+    url: str
+    deadline_text: str
+    intake_late_text: str
+    category: str
+    last_outcome: str
+    book_label: str
+
+
+def _queue_row_labels(rows: list[selectors.QueueRow]) -> list[_QueueLine]:
+    """Each queue row with its link and texts, made once per request (staff/rows.py): the same few day counts,
+    categories and outcomes recur on every page of 50 rows, and each was a translation look-up per row."""
+    booking_url = url_for_each("meetings:case_booking", "case_uuid")
+    categories = labels_for(Category.choices)
+    outcomes = labels_for(ContactAttempt.Outcome.choices)
+    book_at = _("Book møde hos %(employer)s")
+    plurals = {  # literal msgids, so that makemessages keeps finding them
+        "overdue": lambda n: ngettext("Overskredet med %(days)s dag", "Overskredet med %(days)s dage", n),
+        "left": lambda n: ngettext("%(days)s dag tilbage", "%(days)s dage tilbage", n),
+        "late": lambda n: ngettext("%(days)s dag for sent", "%(days)s dage for sent", n),
+    }
+    counted: dict[tuple[str, int], str] = {}
+
+    def days_text(kind: str, days: int) -> str:
+        if (kind, days) not in counted:
+            counted[kind, days] = plurals[kind](days) % {"days": days}
+        return counted[kind, days]
+
+    return [
+        _QueueLine(
+            row=row,
+            case=row.case,
+            url=booking_url(row.case.uuid),
+            deadline_text=days_text("overdue", row.overdue_days)
+            if row.days_left < 0
+            else days_text("left", row.days_left),
+            intake_late_text=days_text("late", row.intake_late_days) if row.intake_late_days else "",
+            category=categories.get(row.case.category, ""),
+            last_outcome=outcomes.get(row.last_attempt.outcome, "") if row.last_attempt else "",
+            book_label=book_at % {"employer": row.case.employer.name},
+        )
+        for row in rows
+    ]
 
 
 @role_required(*BOOKING_ROLES)

@@ -636,6 +636,28 @@ def _band_counts(rows, apart: tuple[str, ...] = ()) -> dict:
     return row
 
 
+def _months(period: Period, entries, apart: tuple[str, ...] = ()) -> list[dict]:
+    """The month rows of a punctuality table from (due date, (band, apart codes)) entries: each entry goes to
+    the month of its deadline once, instead of every month looking at every row."""
+    by_month: dict[tuple[int, int], list] = {}
+    for due_on, entry in entries:
+        by_month.setdefault((due_on.year, due_on.month), []).append((due_on, entry))
+    return [
+        {
+            "period": month,
+            **_band_counts(
+                (
+                    entry
+                    for due_on, entry in by_month.get((month.start.year, month.start.month), [])
+                    if month.start <= due_on <= month.end
+                ),
+                apart,
+            ),
+        }
+        for month in period.months()
+    ]
+
+
 def _band_and_apart(row: dict, apart: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     return row["band"], tuple(code for code in apart if row[code])
 
@@ -643,7 +665,10 @@ def _band_and_apart(row: dict, apart: tuple[str, ...]) -> tuple[str, tuple[str, 
 def _grouped(rows: list[dict], key, label, apart: tuple[str, ...] = ()) -> list[dict]:
     groups: dict = {}
     for row in rows:
-        groups.setdefault(key(row), (label(row), []))[1].append(_band_and_apart(row, apart))
+        group_key = key(row)
+        if group_key not in groups:  # the label (a translation, a name) once per group, not once per row
+            groups[group_key] = (label(row), [])
+        groups[group_key][1].append(_band_and_apart(row, apart))
     return sorted(
         (
             {"key": group_key, "label": text, **_band_counts(bands, apart)}
@@ -690,20 +715,11 @@ def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -
                 "category",
             )
         )
-        months = [
-            {
-                "period": month,
-                **_band_counts(
-                    (
-                        _band_and_apart(row, kind.apart)
-                        for row in rows
-                        if month.start <= row["first_absence_day"] + kind.due <= month.end
-                    ),
-                    kind.apart,
-                ),
-            }
-            for month in period.months()
-        ]
+        months = _months(
+            period,
+            ((row["first_absence_day"] + kind.due, _band_and_apart(row, kind.apart)) for row in rows),
+            kind.apart,
+        )
         result[kind.code] = {
             "label": kind.label,
             **_band_counts((_band_and_apart(row, kind.apart) for row in rows), kind.apart),
@@ -798,15 +814,7 @@ def stored_punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.
             "label": deadlines.kind_label(kind),
             **_band_counts((row["band"], ()) for row in of_kind),
             "apart": (),
-            "months": [
-                {
-                    "period": month,
-                    **_band_counts(
-                        (row["band"], ()) for row in of_kind if month.start <= row["due_on"] <= month.end
-                    ),
-                }
-                for month in period.months()
-            ],
+            "months": _months(period, ((row["due_on"], (row["band"], ())) for row in of_kind)),
             **_breakdowns(of_kind),
         }
     return result

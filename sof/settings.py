@@ -147,6 +147,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "sof.urls"
 WSGI_APPLICATION = "sof.wsgi.application"
 
+# No "loaders" option on purpose: Django (4.1+) then wraps the file-system and app loaders in the cached
+# loader in every environment, DEBUG or not, so a template is parsed once per process (tests/test_settings.py
+# checks it; docs/benchmarks.md, Profiles). Setting "loaders" by hand would have to keep the cached loader.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

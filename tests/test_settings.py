@@ -55,3 +55,14 @@ def test_malformed_variable_is_named(variable, value):
     result = start_django(**{**PRODUCTION, variable: value})
     assert result.returncode != 0
     assert variable in result.stderr or value in result.stderr
+
+
+def test_templates_are_parsed_once_per_process_in_every_environment():
+    """The cached template loader wraps the others (Django's default when no 'loaders' option is set), so no
+    page parses its templates again on every request, with DEBUG on or off (issue 21)."""
+    from django.template import engines
+    from django.template.loaders.cached import Loader as CachedLoader
+
+    loaders = engines["django"].engine.template_loaders
+    assert len(loaders) == 1 and isinstance(loaders[0], CachedLoader)
+    assert [type(loader).__name__ for loader in loaders[0].loaders] == ["Loader", "Loader"]  # dirs, app dirs

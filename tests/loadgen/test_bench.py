@@ -21,6 +21,8 @@ def test_bench_at_a_tiny_size_measures_everything_and_writes_the_table(tmp_path)
         "Mine sager",
         "Booker queue",
         "Case page",
+        "Search",
+        "Mine opgaver",
         "Milestone report page",
         "Milestone figures, all cases",
         "Deadline sweep, nothing changed",
@@ -32,6 +34,30 @@ def test_bench_at_a_tiny_size_measures_everything_and_writes_the_table(tmp_path)
     assert "created 0, resolved 0, reopened 0" in sweep
     assert "imported=15 created=15" in text
     assert "Growth 60 → 150" in text
+    assert "bench:profiles" not in text  # profiles only with --profile
+
+
+@pytest.mark.django_db
+def test_bench_profile_writes_a_table_per_page_between_its_markers(tmp_path):
+    output = tmp_path / "benchmarks.md"
+    output.write_text(
+        "# Benchmarks\n\n<!-- bench:results:start -->\n<!-- bench:results:end -->\n\nReading.\n\n"
+        "<!-- bench:profiles:start -->\nold profile\n<!-- bench:profiles:end -->\n\nAfter.\n"
+    )
+    call_command("bench", "--sizes", "60", "--repeat", "2", "--profile", "--output", str(output))
+
+    text = output.read_text()
+    assert "Reading." in text and "After." in text and "old profile" not in text
+    profiles = text.split("<!-- bench:profiles:start -->", 1)[1].split("<!-- bench:profiles:end -->", 1)[0]
+    pages = ["Mine sager", "Booker queue", "Case page", "Search", "Mine opgaver", "Milestone report page"]
+    for page in pages:
+        assert f"#### {page} (60): top 10 by own time" in profiles
+        summary = next(line for line in profiles.splitlines() if line.startswith(f"| {page} | 60 |"))
+        assert "ms" in summary, summary
+    section = profiles.split("#### Case page (60)", 1)[1].split("####", 1)[0]
+    function_rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert len(function_rows) == 20  # 10 by own time, 10 of the project's code by cumulative time
+    assert any("cases/views.py" in line for line in function_rows), section
 
 
 @pytest.mark.django_db

@@ -9,9 +9,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from loadgen.bench import Bench, markdown
+from loadgen.bench import Bench, markdown, profiles_markdown
 
 START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+PROFILES_START, PROFILES_END = "<!-- bench:profiles:start -->", "<!-- bench:profiles:end -->"
+
+
+def _replace_block(text: str, start: str, end: str, block: str, *, heading: str) -> str:
+    """Put `block` between the markers, replacing what was there; without the markers, a new section at the
+    end."""
+    if start not in text:
+        text = text.rstrip("\n") + f"\n\n{heading}\n\n{start}\n{end}\n"
+    before, rest = text.split(start, 1)
+    after = rest.split(end, 1)[1] if end in rest else ""
+    return f"{before}{start}\n{block}{end}{after}"
 
 
 def _ensure_database() -> None:
@@ -54,8 +65,15 @@ class Command(BaseCommand):
             action="store_true",
             help="create the PostgreSQL database and migrate it first",
         )
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help="also run each page under cProfile at the largest size and write the 'Profiles' section",
+        )
 
-    def handle(self, *args, sizes, repeat, seed, output, create_database, import_rows, **options):
+    def handle(
+        self, *args, sizes, repeat, seed, output, create_database, import_rows, profile=False, **options
+    ):
         name = str(connection.settings_dict["NAME"])
         if not re.search(r"bench|test|memorydb", Path(name).name):
             raise CommandError(
@@ -74,22 +92,27 @@ class Command(BaseCommand):
             raise CommandError("--sizes needs positive case counts")
         started = timezone.localtime()
         bench = Bench(
-            sizes=size_list, repeat=repeat, seed=seed, log=self.stdout.write, import_rows=import_rows
+            sizes=size_list,
+            repeat=repeat,
+            seed=seed,
+            log=self.stdout.write,
+            import_rows=import_rows,
+            profile=profile,
         )
         bench.run()
         command = "manage.py bench " + shlex.join(sys.argv[2:]) if "bench" in sys.argv[1:2] else "make bench"
         table = markdown(bench, command=command, started=started, finished=timezone.localtime())
         self.stdout.write("")
         self.stdout.write(table)
+        profiles = profiles_markdown(bench, command=command, started=started) if profile else ""
         if output:
             path = Path(output)
             if not path.is_absolute():
                 path = Path(settings.BASE_DIR) / path
-            text = path.read_text(encoding="utf-8") if path.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
-            if START not in text:
-                text += f"\n{START}\n{END}\n"
-            before, rest = text.split(START, 1)
-            after = rest.split(END, 1)[1] if END in rest else ""
+            text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+            text = _replace_block(text, START, END, table, heading="## Results")
+            if profiles:
+                text = _replace_block(text, PROFILES_START, PROFILES_END, profiles, heading="## Profiles")
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(f"{before}{START}\n{table}{END}{after}", encoding="utf-8")
+            path.write_text(text, encoding="utf-8")
             self.stdout.write(f"Written to {path}")
