@@ -24,7 +24,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from cases.models import Case
@@ -68,6 +69,18 @@ def staff_placement(user) -> Placement:
     return user._sof_placement
 
 
+class InArray(In):
+    """`pk IN (SELECT …)`, written `pk = ANY(ARRAY(SELECT …))` on PostgreSQL: the sub-select then runs once
+    and its result is an index condition, so the planner can combine the consultant's shares (own, deputy of,
+    team) as one BitmapOr of their indexes. As `IN (SELECT …)` or `EXISTS` it became a filter run on every
+    case of the municipality: the search for a common name at 100k cases took 200 ms instead of 40."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
 def department_q(placement: Placement) -> Q:
     """The cases of the user's department, and their municipality's intake not yet placed in any team (the
     municipality is a hard boundary: another municipality's intake is never in it)."""
@@ -101,10 +114,8 @@ def _casework_q(user) -> Q | None:
         q = condition if q is None else q | condition
 
     if Role.CONSULTANT in roles:
-        add(
-            Q(consultant=user)
-            | Q(Exists(Case.deputies.through.objects.filter(case=OuterRef("pk"), user=user)))
-        )
+        deputy_of = Case.deputies.through.objects.filter(user=user).values("case_id")
+        add(Q(consultant=user) | Q(InArray(F("pk"), deputy_of)))
         if placement.team_id is not None:
             add(Q(team_id=placement.team_id, restriction=""))
     if Role.LEADER in roles:
