@@ -252,7 +252,7 @@ def alert_signals(
 
     # 4. Consultants above their caseload target: one open alert per consultant, to the leader.
     for row in alert_selectors.consultants_above_caseload_target():
-        leader_id = leaders.get(row["team__department_id"])
+        leader_id = leaders.get(row["department_id"])
         if leader_id is not None:
             signals.append(
                 AlertSignal(
