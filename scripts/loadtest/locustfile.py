@@ -78,6 +78,11 @@ class Consultant(Staff):
     def alerts(self):
         self.client.get("/sager/opgaver/", name="Mine opgaver")
 
+    @task(1)
+    def search(self):
+        # The commonest generated surname: the search lists its full 50 rows (the bench's worst case).
+        self.client.get("/sager/soeg/?q=Jensen", name="search")
+
     @task(3)
     def bell(self):
         self.client.get("/sager/opgaver/klokke/", headers={"HX-Request": "true"}, name="alert bell")
