@@ -531,8 +531,10 @@ class Bench:
         # they are a deputy of, their team's unrestricted ones; matching the name or the employer's name. The
         # deputies as an array, as the page writes it (access.py InArray): as EXISTS the floor's plan filtered
         # every case of the municipality and came out slower than the page.
-        deputy_of = f"SELECT d.case_id FROM {deputies} d WHERE d.user_id = %s"
-        deputy_of = f"= ANY(ARRAY({deputy_of}))" if connection.vendor == "postgresql" else f"IN ({deputy_of})"
+        deputy_cases = f"SELECT d.case_id FROM {deputies} d WHERE d.user_id = %s"
+        deputy_of = (
+            f"= ANY(ARRAY({deputy_cases}))" if connection.vendor == "postgresql" else f"IN ({deputy_cases})"
+        )
         floor = _sql(
             "SELECT c.*, p.*, e.*, u.username, u.first_name, u.last_name FROM cases_case c "
             "JOIN cases_person p ON p.id = c.person_id LEFT JOIN cases_employer e ON e.id = c.employer_id "
