@@ -17,14 +17,20 @@ def _ms(value: str | float) -> str:
 
 
 def baseline_medians(paths: list[str]) -> dict[str, float]:
-    """Each page's median with a single user on the server (the baseline runs of run.sh, one per role)."""
-    medians = {}
+    """Each page's median with a single user on the server (the baseline runs of run.sh, one per role).
+
+    A request every role makes ("log in") has a median per role; it is given their mean weighted by request
+    count (locust's CSV holds percentiles, not the samples, so the pooled median cannot be recomputed)."""
+    runs: dict[str, list[tuple[float, int]]] = {}
     for path in paths:
         with open(path, newline="") as handle:
             for row in csv.DictReader(handle):
                 if row["Name"] != "Aggregated" and row["50%"] not in ("", "N/A", "0"):
-                    medians[row["Name"]] = float(row["50%"])
-    return medians
+                    runs.setdefault(row["Name"], []).append((float(row["50%"]), int(row["Request Count"])))
+    return {
+        name: sum(median * count for median, count in found) / sum(count for _median, count in found)
+        for name, found in runs.items()
+    }
 
 
 def _ratio(row: dict, medians: dict[str, float]) -> str:
