@@ -712,7 +712,8 @@ class LoadGenerator:
         source = Case.Source.BENEFIT_OFFICE
         fast_track_on = fast_track_by = fast_track_answered = None
         agreement_on = agreement_expires = retention_on = None
-        first_conversation = latest_conversation = first_measure = None
+        first_conversation = first_measure = None
+        later_conversations: list[dt.date] = []
         visited_on = None
         handover = None
         if category is not None:
@@ -775,8 +776,10 @@ class LoadGenerator:
                 t["conversation"].add(
                     case_id, held, place, json.dumps(participants), with_employer, next_step, owner.pk
                 )
-                first_conversation = first_conversation or held
-                latest_conversation = held
+                if first_conversation is None:
+                    first_conversation = held
+                else:  # 21–30 days apart: each day once, ascending
+                    later_conversations.append(held)
                 who = ", ".join(self.participant_labels[p] for p in participants)
                 week = (held - first_day).days // 7 + 1
                 text = (
@@ -885,7 +888,7 @@ class LoadGenerator:
             employed=employer_id is not None,
             visited_on=visited_on,
             first_conversation_on=first_conversation,
-            latest_conversation_on=latest_conversation,
+            later_conversations_on=tuple(later_conversations),
             first_measure_on=first_measure,
             closed_on=plan.closed_on,
             fast_track_requested_on=fast_track_on,

@@ -105,7 +105,9 @@ DEFINITIONS = {
         "angivet, at borgerens tilstand gjorde samtalen umulig i tide. De tælles stadig med i »op til 3 "
         "uger for sent« og »mere end 3 uger for sent« (aldrig som til tiden) og vises her for sig. De øvrige "
         "frister tælles fra sagernes gemte frister: hver frist med forfaldsdag i perioden, i båndet efter, "
-        "hvornår den blev nået (et udløb, som en § 56-aftales eller en § 27-forlængelses, tælles ikke)."
+        "hvornår den blev nået (et udløb, som en § 56-aftales eller en § 27-forlængelses, tælles ikke). "
+        "Næste opfølgningssamtale tæller hver samtale for sig: hver er forfalden 4 uger efter den forrige "
+        "samtale og nås af den næste."
     ),
     "complaints": _(
         "Klager modtaget i perioden: antal, hvor mange kommunen selv ændrede, hvor mange der blev sendt til "
@@ -749,12 +751,13 @@ def _breakdowns(rows: list[dict], apart: tuple[str, ...] = ()) -> dict:
 
 # The other legal deadlines, counted from their stored rows (cases.CaseDeadline, issue 18): each kind's rows
 # due in the period, in the band their done date puts them. An expiry (§ 56, an extension's end) is not
-# something done on time or late, so it is not counted here; nor is the next follow-up, because the rulebook
-# keeps only the one after the latest conversation (a held follow-up's row is replaced, not kept as met).
+# something done on time or late, so it is not counted here. The later follow-ups are one row each (every
+# conversation meets the one before it), so that kind counts follow-up conversations, not cases.
 STORED_PUNCTUALITY_KINDS = (
     deadlines.VISITATION,
     deadlines.FIRST_FOLLOW_UP,
     deadlines.CATEGORY1_AFTER_WEEK8,
+    deadlines.NEXT_FOLLOW_UP,
     deadlines.FAST_TRACK_REPLY,
     deadlines.FAST_TRACK_MEETING,
     deadlines.REASSESSMENT,

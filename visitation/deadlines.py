@@ -290,7 +290,8 @@ class CaseFacts:
     employed: bool = True
     visited_on: dt.date | None = None  # first visitation decision (category first set)
     first_conversation_on: dt.date | None = None
-    latest_conversation_on: dt.date | None = None
+    # The days of the conversations held after the first one, ascending, each day once.
+    later_conversations_on: Sequence[dt.date] = ()
     first_measure_on: dt.date | None = None  # first enterprise-oriented measure counting for week 13, started
     first_measure_planned_on: dt.date | None = None  # …registered ahead: planned, not yet started
     closed_on: dt.date | None = None
@@ -464,6 +465,33 @@ def follow_up_due_in_standby(facts: CaseFacts, due_on: dt.date) -> dt.date | Non
     return facts.standby_until + dt.timedelta(weeks=facts.rules.follow_up_interval_weeks)
 
 
+def later_follow_ups(facts: CaseFacts) -> list[tuple[dt.date, dt.date | None]]:
+    """The later follow-up conversations (§ 13 b, stk. 1: at least every four weeks after the first), as
+    (due on, held on) pairs: each is due one interval after the conversation before it and is met (or held
+    late) by the next conversation; the last is open. None under § 13 f's follow-up only on recovery.
+
+    Standby: a follow-up that falls due while standby lasts is not required when the next conversation was
+    held before standby ended (or standby still lasts); otherwise it is due one interval after standby ended
+    (`follow_up_due_in_standby`). So a standby period moves at most one follow-up, and no two share a day."""
+    if facts.first_conversation_on is None or follow_up_only_on_recovery(facts):
+        return []
+    interval = dt.timedelta(weeks=facts.rules.follow_up_interval_weeks)
+    series = []
+    previous = facts.first_conversation_on
+    for held_on in (*facts.later_conversations_on, None):
+        due_on = previous + interval
+        previous = held_on
+        not_required = (
+            in_standby(facts, due_on)
+            and held_on is not None
+            and (facts.standby_until is None or held_on <= facts.standby_until)
+        )
+        due_on = None if not_required else follow_up_due_in_standby(facts, due_on)
+        if due_on is not None:
+            series.append((due_on, held_on))
+    return series
+
+
 def first_conversation_would_be_late(facts: CaseFacts, held_on: dt.date) -> bool:
     """Whether a conversation held on `held_on` is the case's first follow-up conversation (none earlier or on
     the same day) and held after its deadline, the end of week 8 (§ 13 b, stk. 1): only then may it be given
@@ -545,13 +573,8 @@ def case_deadlines(facts: CaseFacts) -> list[Deadline]:
             late_ground=facts.first_conversation_late_ground,
         )
     if facts.category != 1:
-        if facts.first_conversation_on is not None and not follow_up_only_on_recovery(facts):
-            latest = facts.latest_conversation_on or facts.first_conversation_on
-            next_follow_up = follow_up_due_in_standby(
-                facts, latest + dt.timedelta(weeks=rules.follow_up_interval_weeks)
-            )
-            if next_follow_up is not None:
-                add(NEXT_FOLLOW_UP, next_follow_up)
+        for due_on, held_on in later_follow_ups(facts):
+            add(NEXT_FOLLOW_UP, due_on, done_on=held_on)
         week13 = end_of_week(first_day, rules.measure_week)
         # Offers and measures are not required in standby either: the week-13 target is dropped when standby
         # covers it (unless a measure had already started).

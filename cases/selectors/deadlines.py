@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.db.models import Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cases.models import Case, Complaint, Conversation, Measure, Visitation
@@ -23,38 +23,21 @@ def _first_measure(case_ref, **started):
     )
 
 
-def _first_conversation_late_ground(case_ref):
-    """The first conversation's ground for being late ("" when none), in the same row."""
-    return Subquery(
-        Conversation.objects.filter(case=case_ref).order_by("held_on", "id").values("late_ground")[:1]
-    )
-
-
 def case_deadline_facts(*, case: Case, today: dt.date | None = None) -> CaseFacts:
-    """Gather what the rules need: three queries (the case's dated records in one row, the person's earlier
-    cases, its complaints), plus one for the rule set unless it is already loaded. A measure dated after
-    `today` (default: today) is planned, not started: it meets no deadline until its day has come."""
+    """Gather what the rules need: four queries (the case's dated records in one row, its conversations, the
+    person's earlier cases, its complaints), plus one for the rule set unless it is already loaded. A
+    measure dated after `today` (default: today) is planned, not started: it meets no deadline until its day
+    has come."""
     today = today or timezone.localdate()
     records = (
         Case.objects.filter(pk=case.pk)
         .annotate(
             first_visitation_on=_first(Visitation.objects.filter(case=OuterRef("pk")), "decided_on"),
-            first_conversation_on=_first(Conversation.objects.filter(case=OuterRef("pk")), "held_on"),
-            first_conversation_late_ground=_first_conversation_late_ground(OuterRef("pk")),
-            latest_conversation_on=Subquery(
-                Conversation.objects.filter(case=OuterRef("pk"))
-                .values("case")
-                .annotate(latest=Max("held_on"))
-                .values("latest")[:1]
-            ),
             first_measure_on=_first_measure(OuterRef("pk"), started_on__lte=today),
             first_measure_planned_on=_first_measure(OuterRef("pk"), started_on__gt=today),
         )
         .values(
             "first_visitation_on",
-            "first_conversation_on",
-            "first_conversation_late_ground",
-            "latest_conversation_on",
             "first_measure_on",
             "first_measure_planned_on",
         )
@@ -67,8 +50,27 @@ def case_deadline_facts(*, case: Case, today: dt.date | None = None) -> CaseFact
         .exclude(closing_reason__excluded_from_figures=True)
         .values_list("first_absence_day", "closed_on", "employer_id")
     )
+    conversations = Conversation.objects.filter(case=case).order_by("held_on", "id")
+    records.update(_conversation_facts(list(conversations.values_list("held_on", "late_ground"))))
     records["complaints"] = [_complaint_fact(complaint) for complaint in Complaint.objects.filter(case=case)]
     return _facts(case, records, earlier, case.rule_set.as_rules())
+
+
+def _conversation_facts(held: list[tuple[dt.date, str]]) -> dict:
+    """The first conversation's day and ground for being late, and the days of the later ones (each day once),
+    from a case's conversations as (held on, late ground) pairs in the order held (held_on, id)."""
+    if not held:
+        return {
+            "first_conversation_on": None,
+            "first_conversation_late_ground": "",
+            "later_conversations_on": (),
+        }
+    first_on, late_ground = held[0]
+    return {
+        "first_conversation_on": first_on,
+        "first_conversation_late_ground": late_ground or "",
+        "later_conversations_on": tuple(sorted({day for day, _ground in held if day > first_on})),
+    }
 
 
 def _complaint_fact(complaint: Complaint) -> tuple[dt.date, dt.date | None]:
@@ -84,9 +86,6 @@ def cases_deadline_facts(
     records: dict[int, dict] = {
         case_id: {
             "first_visitation_on": None,
-            "first_conversation_on": None,
-            "first_conversation_late_ground": "",
-            "latest_conversation_on": None,
             "first_measure_on": None,
             "first_measure_planned_on": None,
             "complaints": [],
@@ -101,19 +100,15 @@ def cases_deadline_facts(
         .values_list("case_id", "first")
     ):
         records[case_id]["first_visitation_on"] = first
-    for case_id, first, latest, late_ground in (
+    held: dict[int, list[tuple[dt.date, str]]] = {case_id: [] for case_id in case_ids}
+    for case_id, held_on, late_ground in (
         Conversation.objects.filter(case_id__in=case_ids)
-        .values("case_id")
-        .annotate(
-            first=Min("held_on"),
-            latest=Max("held_on"),
-            late_ground=_first_conversation_late_ground(OuterRef("case_id")),
-        )
-        .values_list("case_id", "first", "latest", "late_ground")
+        .order_by("case_id", "held_on", "id")
+        .values_list("case_id", "held_on", "late_ground")
     ):
-        records[case_id]["first_conversation_on"] = first
-        records[case_id]["latest_conversation_on"] = latest
-        records[case_id]["first_conversation_late_ground"] = late_ground or ""
+        held[case_id].append((held_on, late_ground))
+    for case_id, conversations in held.items():
+        records[case_id].update(_conversation_facts(conversations))
     for case_id, first, planned in (
         Measure.objects.filter(case_id__in=case_ids, type__counts_for_week_13=True)
         .values("case_id")
@@ -162,8 +157,8 @@ def _facts(case: Case, records: dict, earlier, rules: Rules) -> CaseFacts:
         employed=case.employer_id is not None,
         visited_on=visited_on,
         first_conversation_on=records["first_conversation_on"],
-        first_conversation_late_ground=records["first_conversation_late_ground"] or "",
-        latest_conversation_on=records["latest_conversation_on"],
+        first_conversation_late_ground=records["first_conversation_late_ground"],
+        later_conversations_on=records["later_conversations_on"],
         first_measure_on=records["first_measure_on"],
         first_measure_planned_on=records["first_measure_planned_on"],
         closed_on=case.closed_on,

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from cases.services.deadlines import case_deadlines_refresh
 from reporting import figures
 from reporting.selectors import report_cases
 from tests.cases.factories import deadline_store
@@ -84,6 +85,37 @@ def test_week_13_counts_only_started_measures(team):
     assert (result["on_time"], result["late_up_to_3_weeks"], result["total"]) == (1, 1, 2)
 
 
+def test_each_later_follow_up_conversation_is_counted_on_its_own(team, consultant):
+    """§ 13 b, stk. 1: a follow-up conversation at least every four weeks. Every later follow-up is a stored
+    row of its own, met (or late) by the conversation that came next: one case with two due in March (the
+    first held on the day, the second 22 days late) and a case whose follow-up due in March never came."""
+    kept = CaseFactory(first_absence_day=dt.date(2017, 12, 20), category=2, team=team, consultant=consultant)
+    for held_on in (dt.date(2018, 2, 1), dt.date(2018, 3, 1), dt.date(2018, 4, 20)):
+        ConversationFactory(case=kept, held_on=held_on)
+    missed = CaseFactory(first_absence_day=dt.date(2017, 12, 20), category=2, team=team)
+    ConversationFactory(case=missed, held_on=dt.date(2018, 2, 10))
+    today = dt.date(2018, 6, 1)
+    for case in (kept, missed):
+        case_deadlines_refresh(case=case, today=today)
+
+    result = figures.punctuality_figures(report_cases(), MARCH, today=today)[deadlines.NEXT_FOLLOW_UP]
+    assert {band: result[band] for band in figures.PUNCTUALITY_BANDS} == {
+        "on_time": 1,  # due 1 March (1 February + 4 weeks), held 1 March
+        "late_up_to_3_weeks": 0,
+        "late_over_3_weeks": 1,  # due 29 March, held 20 April
+        "open_past_due": 1,  # due 10 March, nothing since
+        "not_yet_due": 0,
+    }
+    assert result["label"] == "Næste opfølgningssamtale"
+    for band, expected in [
+        ("on_time", {kept.pk}),
+        ("late_over_3_weeks", {kept.pk}),
+        ("open_past_due", {missed.pk}),
+    ]:
+        listed = figures.drill_down(report_cases(), MARCH, "punctuality:next_follow_up", band, today)
+        assert set(listed.values_list("pk", flat=True)) == expected, band
+
+
 @pytest.fixture
 def reassessments_in_march(team, consultant):
     """Re-assessments (sygedagpengeloven § 24) due on 31 March 2018, as the refresh stores them: decided on
@@ -116,7 +148,6 @@ def test_every_other_deadline_kind_is_counted_from_its_stored_rows(reassessments
     }
     assert result["label"] == "Revurdering" and [row["total"] for row in result["months"]] == [4]
     assert {row["key"]: row["total"] for row in result["consultant"]} == {consultant.pk: 4}
-    assert "next_follow_up" not in report  # only the latest is stored: no history to count
     assert "agreement_56_expiry" not in report  # an expiry is not met or missed
     for band in figures.PUNCTUALITY_BANDS:
         listed = figures.drill_down(report_cases(), MARCH, "punctuality:reassessment", band, today)

@@ -80,7 +80,6 @@ def test_case_hh_first_follow_up_due_sunday_15_october_2017_and_met_in_week_8():
                 rules=SOF_2017,
                 category=2,
                 first_conversation_on=meeting,
-                latest_conversation_on=meeting,
             )
         )
     )
@@ -248,9 +247,11 @@ def case_facts(draw):
         return None if shift is None else start + dt.timedelta(days=shift)
 
     first_conversation = maybe_after(first_day, 0, 120)
-    latest = None
+    later = []
     if first_conversation is not None:
-        latest = first_conversation + dt.timedelta(days=draw(st.integers(min_value=0, max_value=200)))
+        gaps = draw(st.lists(st.integers(min_value=1, max_value=60), max_size=6))
+        for gap in gaps:
+            later.append((later or [first_conversation])[-1] + dt.timedelta(days=gap))
     earlier = []
     if draw(st.booleans()):
         earlier_start = first_day - dt.timedelta(days=draw(st.integers(min_value=2, max_value=500)))
@@ -265,7 +266,7 @@ def case_facts(draw):
         employed=draw(st.booleans()),
         visited_on=maybe_after(first_day, 0, 100),
         first_conversation_on=first_conversation,
-        latest_conversation_on=latest,
+        later_conversations_on=tuple(later),
         first_measure_on=maybe_after(first_day, 0, 200),
         closed_on=maybe_after(first_day, 0, 600),
         fast_track_requested_on=maybe_after(first_day, 0, 40),
@@ -284,6 +285,7 @@ def shifted(facts: CaseFacts, days_: int) -> CaseFacts:
         value = getattr(facts, name)
         if isinstance(value, dt.date):
             moved[name] = value + delta
+    moved["later_conversations_on"] = tuple(day + delta for day in facts.later_conversations_on)
     moved["earlier_absences"] = [
         Absence(a.first_absence_day + delta, a.last_day and a.last_day + delta, a.employed)
         for a in facts.earlier_absences
@@ -294,12 +296,12 @@ def shifted(facts: CaseFacts, days_: int) -> CaseFacts:
 @no_time_limit
 @given(facts=case_facts(), shift=st.integers(min_value=-2000, max_value=2000))
 def test_calendar_deadlines_move_with_d(facts, shift):
-    before = {d.kind: d for d in case_deadlines(facts) if d.kind in CALENDAR_KINDS}
-    after = {d.kind: d for d in case_deadlines(shifted(facts, shift)) if d.kind in CALENDAR_KINDS}
-    assert before.keys() == after.keys()
-    for kind, deadline in before.items():
-        assert (after[kind].due_on - deadline.due_on).days == shift
-        assert after[kind].absence_week == deadline.absence_week
+    before = [d for d in case_deadlines(facts) if d.kind in CALENDAR_KINDS]
+    after = [d for d in case_deadlines(shifted(facts, shift)) if d.kind in CALENDAR_KINDS]
+    assert [d.kind for d in before] == [d.kind for d in after]
+    for deadline, moved in zip(before, after, strict=True):
+        assert (moved.due_on - deadline.due_on).days == shift
+        assert moved.absence_week == deadline.absence_week
 
 
 @no_time_limit
@@ -309,14 +311,14 @@ def test_holidays_never_move_a_legal_deadline(facts):
     employee's reply to a Fast Track request) may change."""
     # The bank-day rule may legitimately differ, even in whether it is listed (a case closing between the two
     # possible reply days keeps it in one calendar and not in the other): leave it out of the comparison.
-    with_holidays = {d.kind: d.due_on for d in case_deadlines(facts) if d.kind != FAST_TRACK_REPLY}
+    with_holidays = [(d.kind, d.due_on) for d in case_deadlines(facts) if d.kind != FAST_TRACK_REPLY]
     no_days_off = frozenset()
     with (
         mock.patch.object(rules_module, "_public_holidays", lambda year: no_days_off),
         mock.patch.object(rules_module, "_bank_closing_days", lambda year: no_days_off),
         mock.patch.object(rules_module, "is_bank_day", lambda day: True),
     ):
-        without = {d.kind: d.due_on for d in case_deadlines(facts) if d.kind != FAST_TRACK_REPLY}
+        without = [(d.kind, d.due_on) for d in case_deadlines(facts) if d.kind != FAST_TRACK_REPLY]
     assert with_holidays == without
 
 
@@ -413,7 +415,7 @@ def test_a_missed_week13_target_lapses_and_the_next_follow_up_comes_next():
         rules=SOF_2017,
         category=2,
         first_conversation_on=meeting,
-        latest_conversation_on=dt.date(2017, 11, 30),
+        later_conversations_on=(dt.date(2017, 11, 30),),
     )
     found = case_deadlines(facts)
     # on the day itself the target can still be met
@@ -444,7 +446,6 @@ def hh_in_standby(**facts) -> dict:
         category=2,
         visited_on=dt.date(2017, 9, 20),
         first_conversation_on=dt.date(2017, 10, 12),
-        latest_conversation_on=dt.date(2017, 10, 12),
     )
     return by_kind(case_deadlines(CaseFacts(**{**base, **facts})))
 
@@ -470,17 +471,80 @@ def test_standby_that_began_after_a_missed_follow_up_does_not_erase_it():
 
 
 def test_standby_before_the_first_conversation_holds_it_back_until_it_ends():
-    waiting = hh_in_standby(
-        first_conversation_on=None, latest_conversation_on=None, standby_from=dt.date(2017, 9, 1)
-    )
+    waiting = hh_in_standby(first_conversation_on=None, standby_from=dt.date(2017, 9, 1))
     assert FIRST_FOLLOW_UP not in waiting
     ended = hh_in_standby(
         first_conversation_on=None,
-        latest_conversation_on=None,
         standby_from=dt.date(2017, 9, 1),
         standby_until=dt.date(2017, 12, 1),
     )
     assert ended[FIRST_FOLLOW_UP].due_on == dt.date(2017, 12, 29)
+
+
+# --- The later follow-up conversations, each one (§ 13 b, stk. 1: at least every four weeks) ------------
+
+
+def hh_follow_ups(later: tuple[dt.date, ...], **facts) -> list[tuple[dt.date, dt.date | None, str]]:
+    found = case_deadlines(
+        CaseFacts(
+            first_absence_day=HH_FIRST_DAY,
+            rules=SOF_2017,
+            category=2,
+            first_conversation_on=dt.date(2017, 10, 12),
+            later_conversations_on=later,
+            **facts,
+        )
+    )
+    return [(d.due_on, d.done_on, d.state(dt.date(2018, 1, 15))) for d in found if d.kind == NEXT_FOLLOW_UP]
+
+
+def test_every_later_follow_up_is_due_four_weeks_after_the_conversation_before_it_paragraph_13_b_stk_1():
+    """§ 13 b, stk. 1: after the first conversation (12 October) at least every four weeks. Three later
+    conversations give four follow-ups: the second conversation came on time, the third 5 days late, the
+    fourth on time; the last follow-up is still open."""
+    later = (dt.date(2017, 11, 9), dt.date(2017, 12, 12), dt.date(2018, 1, 2))
+    assert hh_follow_ups(later) == [
+        (dt.date(2017, 11, 9), dt.date(2017, 11, 9), "met"),
+        (dt.date(2017, 12, 7), dt.date(2017, 12, 12), "late"),
+        (dt.date(2018, 1, 9), dt.date(2018, 1, 2), "met"),
+        (dt.date(2018, 1, 30), None, "open"),
+    ]
+    assert "§ 13 b, stk. 1" in SOF_2017.legal_source(NEXT_FOLLOW_UP)
+
+
+def test_a_closed_case_keeps_the_follow_ups_it_had_and_drops_the_open_one_due_after_it_closed():
+    later = (dt.date(2017, 11, 9),)
+    assert hh_follow_ups(later, closed_on=dt.date(2017, 11, 20)) == [
+        (dt.date(2017, 11, 9), dt.date(2017, 11, 9), "met")
+    ]
+
+
+def test_standby_moves_one_follow_up_and_excuses_the_conversations_held_while_it_lasted():
+    """A follow-up falling due in standby is not required when the next conversation was held before standby
+    ended; the first one after it is due four weeks after the day it ended (issue 18; § 13 b, stk. 5's
+    wording was not confirmed here)."""
+    standby = dict(standby_from=dt.date(2017, 11, 1), standby_until=dt.date(2017, 12, 31))
+    later = (dt.date(2017, 11, 20), dt.date(2018, 1, 10), dt.date(2018, 2, 5))
+    assert hh_follow_ups(later, **standby) == [
+        # due 18 December (in standby), met by the conversation of 10 January → moved to 28 January
+        (dt.date(2018, 1, 28), dt.date(2018, 1, 10), "met"),
+        (dt.date(2018, 2, 7), dt.date(2018, 2, 5), "met"),
+        (dt.date(2018, 3, 5), None, "open"),
+    ]
+    lasting = dict(standby_from=dt.date(2017, 11, 1))
+    assert hh_follow_ups(later, **lasting) == []
+
+
+@no_time_limit
+@given(facts=case_facts(), standby_from=st.none() | days, standby_days=st.none() | st.integers(0, 200))
+def test_later_follow_ups_never_share_a_day(facts, standby_from, standby_days):
+    """The stored rows are unique per case, kind and due day: the series must never give one day twice."""
+    until = (
+        None if standby_from is None or standby_days is None else standby_from + dt.timedelta(standby_days)
+    )
+    facts = CaseFacts(**{**facts.__dict__, "standby_from": standby_from, "standby_until": until})
+    due = [d.due_on for d in case_deadlines(facts) if d.kind == NEXT_FOLLOW_UP]
+    assert due == sorted(set(due))
 
 
 def test_a_complaint_is_re_assessed_within_four_weeks_of_its_receipt_ankestyrelsen_guidance():
@@ -507,7 +571,6 @@ def hh_first_conversation(held_on: dt.date, **facts) -> CaseFacts:
         rules=SOF_2017,
         category=2,
         first_conversation_on=held_on,
-        latest_conversation_on=held_on,
         **facts,
     )
 
