@@ -106,8 +106,8 @@ DEFINITIONS = {
         "uger for sent« og »mere end 3 uger for sent« (aldrig som til tiden) og vises her for sig. De øvrige "
         "frister tælles fra sagernes gemte frister: hver frist med forfaldsdag i perioden, i båndet efter, "
         "hvornår den blev nået (et udløb, som en § 56-aftales eller en § 27-forlængelses, tælles ikke). "
-        "Næste opfølgningssamtale tæller hver samtale for sig: hver er forfalden 4 uger efter den forrige "
-        "samtale og nås af den næste."
+        "Senere opfølgningssamtaler tælles hver for sig: hver er forfalden et interval (4 uger) efter den "
+        "forrige samtale og nås af den næste."
     ),
     "complaints": _(
         "Klager modtaget i perioden: antal, hvor mange kommunen selv ændrede, hvor mange der blev sendt til "

@@ -40,7 +40,7 @@ EXTENSION_END = "extension_end"  # a § 27 extension runs out: a new decision is
 KIND_LABELS = {
     VISITATION: _("Visitation (senest uge 7)"),
     FIRST_FOLLOW_UP: _("1. opfølgningssamtale"),
-    NEXT_FOLLOW_UP: _("Næste opfølgningssamtale"),
+    NEXT_FOLLOW_UP: _("Senere opfølgningssamtale"),
     WEEK13_MEASURE: _("Virksomhedsrettet indsats (uge 13)"),
     REASSESSMENT: _("Revurdering"),
     FAST_TRACK_REPLY: _("Svar på Fast track"),

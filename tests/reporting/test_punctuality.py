@@ -106,7 +106,7 @@ def test_each_later_follow_up_conversation_is_counted_on_its_own(team, consultan
         "open_past_due": 1,  # due 10 March, nothing since
         "not_yet_due": 0,
     }
-    assert result["label"] == "Næste opfølgningssamtale"
+    assert result["label"] == "Senere opfølgningssamtale"
     for band, expected in [
         ("on_time", {kept.pk}),
         ("late_over_3_weeks", {kept.pk}),
