@@ -23,6 +23,7 @@ from staff.decorators import role_required
 from staff.models import AuditEntry
 from staff.roles import Role, has_role
 from staff.rows import labels_for, url_for_each
+from visitation.deadlines import NEXT_FOLLOW_UP
 from visitation.models import Category
 
 
@@ -177,7 +178,14 @@ def detail(request, uuid):
     audit_record(request=request, action=AuditEntry.Action.READ, object_type="case", case=case)
     today = timezone.localdate()
     deadlines = case_deadlines_stored(case=case)
-    rows = [{"deadline": d, "state": d.state(today), "days_left": d.days_left(today)} for d in deadlines]
+    # The later follow-ups already held (one every four weeks: a long case has dozens) are summed up under the
+    # table instead of a row each; the open one stays in it.
+    held_follow_ups = [d for d in deadlines if d.kind == NEXT_FOLLOW_UP and d.is_done]
+    rows = [
+        {"deadline": d, "state": d.state(today), "days_left": d.days_left(today)}
+        for d in deadlines
+        if not (d.kind == NEXT_FOLLOW_UP and d.is_done)
+    ]
     # Newest first; conversations are listed once, in the case work's own table, not again here.
     events = case.events.exclude(kind="conversation").select_related("actor").order_by("-occurred_at", "-id")
     return render(
@@ -186,6 +194,8 @@ def detail(request, uuid):
         {
             "case": case,
             "deadline_rows": rows,
+            "held_follow_ups": held_follow_ups,
+            "held_follow_ups_late": sum(1 for d in held_follow_ups if not d.done_in_time),
             "events": events,
             "today": today,
             "week": case.absence_week(today),

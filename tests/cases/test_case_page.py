@@ -50,6 +50,23 @@ def url(case):
     return f"/sager/{case.uuid}/"
 
 
+def test_held_later_follow_ups_are_summed_up_and_the_open_one_stays_in_the_table(client, consultant, hh_case):
+    """§ 13 b, stk. 1: a conversation at least every four weeks. After the first (12 October) two more were
+    held, on time (9 November) and 5 days late (12 December): they are one line under the table, the open one
+    (due 9 January) is a row."""
+    for held_on in (dt.date(2017, 11, 9), dt.date(2017, 12, 12)):
+        ConversationFactory(case=hh_case, held_on=held_on, recorded_by=consultant)
+    case_deadlines_refresh(case=hh_case)
+    client.force_login(consultant)
+    page = client.get(url(hh_case)).content.decode()
+    summary = page[page.index('data-testid="held-follow-ups"') :]
+    assert "2 senere opfølgningssamtaler holdt, 1 for sent" in summary
+    assert "Frist 09-11-2017: overholdt 09-11-2017" in summary
+    assert "Frist 07-12-2017: udført for sent 12-12-2017" in summary
+    table = page[page.index('id="deadlines-heading"') : page.index('data-testid="held-follow-ups"')]
+    assert table.count("Senere opfølgningssamtale") == 1 and "09-01-2018" in table
+
+
 def test_case_page_tells_the_story(client, consultant, hh_case):
     client.force_login(consultant)
     response = client.get(url(hh_case))
