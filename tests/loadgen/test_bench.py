@@ -1,9 +1,17 @@
 """`manage.py bench` at a tiny size: every measure runs and the Markdown table is written (the real sizes
 run with `make bench`, never in the test suite)."""
 
+import datetime as dt
+from collections import Counter
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
+
+from loadgen.bench import punctuality_floor
+from reporting import figures
+from reporting.selectors import report_cases
 
 
 @pytest.mark.django_db
@@ -65,3 +73,25 @@ def test_bench_refuses_a_database_not_named_for_benchmarks(settings, monkeypatch
     monkeypatch.setitem(connection.settings_dict, "NAME", "sof_production")
     with pytest.raises(CommandError, match="replaces every case"):
         call_command("bench", "--sizes", "10", "--output", "")
+
+
+@pytest.mark.django_db
+def test_the_punctuality_floor_counts_what_the_report_counts():
+    """The bench's floor for the figures' punctuality is the same work by hand: on generated data its counts
+    per kind and band are the report's (else the ratio would compare unequal work)."""
+    call_command(
+        "generate_load_data", "--municipalities", "1", "--years", "1", "--cases", "300", "--seed", "3"
+    )
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=365)
+    by_hand = Counter()
+    for sql, params in punctuality_floor("1 = 1", start, today, today, breakdowns=False):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for kind, band, count in cursor.fetchall():
+                by_hand[(kind, band)] += count
+    report = figures.punctuality_figures(report_cases(), figures.Period(start, today), today)
+    counted = Counter(
+        {(kind, band): row[band] for kind, row in report.items() for band in figures.PUNCTUALITY_BANDS}
+    )
+    assert +by_hand == +counted and sum(by_hand.values()) > 100
