@@ -275,7 +275,7 @@ def _plus_days(column: str, days: int) -> str:
 
 
 def figures_floor(visible_where: str, visible_params: list, start: dt.date, end: dt.date) -> list:
-    """formats.md §2's four figures in hand-written SQL (3 statements): the floor of the report."""
+    """formats.md §2's four figures in hand-written SQL (4 statements): the floor of the report's figures."""
     cases = (
         "SELECT c.id, c.first_absence_day, c.employer_id, c.category, c.closed_on, c.closing_reason_id "
         "FROM cases_case c LEFT JOIN visitation_closingreason r ON r.id = c.closing_reason_id "
