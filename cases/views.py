@@ -184,7 +184,7 @@ def detail(request, uuid):
     rows = [
         {"deadline": d, "state": d.state(today), "days_left": d.days_left(today)}
         for d in deadlines
-        if not (d.kind == NEXT_FOLLOW_UP and d.is_done)
+        if d not in held_follow_ups
     ]
     # Newest first; conversations are listed once, in the case work's own table, not again here.
     events = case.events.exclude(kind="conversation").select_related("actor").order_by("-occurred_at", "-id")

@@ -700,16 +700,7 @@ def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -
         }
         rows = list(
             _fenced(kind.cases(cases, period).annotate(band=band, **flags)).values(
-                "band",
-                *flags,
-                "first_absence_day",
-                "team_id",
-                "team__name",
-                "consultant_id",
-                "consultant__first_name",
-                "consultant__last_name",
-                "consultant__username",
-                "category",
+                "band", *flags, "first_absence_day", *_BREAKDOWN_COLUMNS
             )
         )
         months = _months(
@@ -726,6 +717,18 @@ def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -
         }
     result.update(stored_punctuality_figures(cases, period, today))
     return result
+
+
+# The case columns a punctuality row carries for `_breakdowns` (by team, consultant and category).
+_BREAKDOWN_COLUMNS = (
+    "team_id",
+    "team__name",
+    "consultant_id",
+    "consultant__first_name",
+    "consultant__last_name",
+    "consultant__username",
+    "category",
+)
 
 
 def _breakdowns(rows: list[dict], apart: tuple[str, ...] = ()) -> dict:
@@ -797,18 +800,7 @@ def stored_punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.
             deadline_kind=F("deadlines__kind"), due_on=F("deadlines__due_on"), done_on=F("deadlines__done_on")
         )
         .annotate(lateness=_LATENESS, band=band)
-        .values(
-            "deadline_kind",
-            "band",
-            "team_id",
-            "team__name",
-            "consultant_id",
-            "consultant__first_name",
-            "consultant__last_name",
-            "consultant__username",
-            "category",
-            month=TruncMonth("due_on"),
-        )
+        .values("deadline_kind", "band", *_BREAKDOWN_COLUMNS, month=TruncMonth("due_on"))
         .annotate(n=Count("*"))
         .order_by()
     )
