@@ -274,13 +274,19 @@ def _plus_days(column: str, days: int) -> str:
     return f"date({column}, '+{days} days')"
 
 
-def figures_floor(visible_where: str, visible_params: list, start: dt.date, end: dt.date) -> list:
-    """formats.md §2's four figures in hand-written SQL (4 statements): the floor of the report's figures."""
-    cases = (
-        "SELECT c.id, c.first_absence_day, c.employer_id, c.category, c.closed_on, c.closing_reason_id "
-        "FROM cases_case c LEFT JOIN visitation_closingreason r ON r.id = c.closing_reason_id "
+def _report_cases_sql(visible_where: str) -> str:
+    """The cases a report counts (not closed as registered in error), among those `visible_where` selects."""
+    return (
+        "SELECT c.id, c.first_absence_day, c.employer_id, c.category, c.closed_on, c.closing_reason_id, "
+        "c.team_id, c.consultant_id FROM cases_case c "
+        "LEFT JOIN visitation_closingreason r ON r.id = c.closing_reason_id "
         f"WHERE (r.excluded_from_figures IS NULL OR NOT r.excluded_from_figures) AND ({visible_where})"
     )
+
+
+def figures_floor(visible_where: str, visible_params: list, start: dt.date, end: dt.date) -> list:
+    """formats.md §2's four figures in hand-written SQL (4 statements): the floor of the report's figures."""
+    cases = _report_cases_sql(visible_where)
     first_meeting = f"""
         WITH v AS ({cases}),
         f AS (
@@ -345,12 +351,7 @@ def punctuality_floor(
     category as well. The floor of the figures' `punctuality` part."""
     from reporting.figures import STORED_PUNCTUALITY_KINDS
 
-    cases = (
-        "SELECT c.id, c.first_absence_day, c.employer_id, c.category, c.closed_on, c.team_id, "
-        "c.consultant_id FROM cases_case c "
-        "LEFT JOIN visitation_closingreason r ON r.id = c.closing_reason_id "
-        f"WHERE (r.excluded_from_figures IS NULL OR NOT r.excluded_from_figures) AND ({visible_where})"
-    )
+    cases = _report_cases_sql(visible_where)
 
     def statement(kind: str, done: str, due: str, source: str, where: str) -> tuple[str, list]:
         """Each deadline's kind, done and due day once (x), then its band, counted per group."""
