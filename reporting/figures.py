@@ -13,9 +13,9 @@ PostgreSQL alike.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 from django.db.models import (
     BooleanField,
@@ -625,54 +625,28 @@ PUNCTUALITY_KINDS = [
 PUNCTUALITY_KINDS_BY_CODE = {kind.code: kind for kind in PUNCTUALITY_KINDS}
 
 
-def _band_counts(entries, apart: tuple[str, ...] = ()) -> dict:
-    """A table row: the count per band, the total, and the shares on time and very late; then the counts
-    shown apart. Each entry is (band, the apart codes it belongs to, how many deadlines it stands for)."""
-    counts = Counter()
-    apart_counts = Counter()
-    for band, codes, count in entries:
-        counts[band] += count
-        apart_counts.update({code: count for code in codes})
-    row = {band: counts[band] for band in PUNCTUALITY_BANDS}
-    row["total"] = sum(row.values())
-    row["on_time_share"] = share(row["on_time"], row["total"])
-    row["late_over_3_weeks_share"] = share(row["late_over_3_weeks"], row["total"])
-    for code in apart:
-        row[code] = apart_counts[code]
-    return row
+class _Tally:
+    """The counts of one row of a punctuality table: per band, and the counts shown apart."""
 
+    def __init__(self, apart: tuple[str, ...]):
+        self.apart = apart
+        self.bands = dict.fromkeys(PUNCTUALITY_BANDS, 0)
+        self.apart_counts = dict.fromkeys(apart, 0)
 
-def _months(period: Period, entries, apart: tuple[str, ...] = ()) -> list[dict]:
-    """The month rows of a punctuality table from (due date, entry) pairs of deadlines due in the period: each
-    entry goes to the month of its deadline once, instead of every month looking at every row."""
-    by_month: dict[tuple[int, int], list] = {}
-    for due_on, entry in entries:
-        by_month.setdefault((due_on.year, due_on.month), []).append(entry)
-    return [
-        {"period": month, **_band_counts(by_month.get((month.start.year, month.start.month), []), apart)}
-        for month in period.months()
-    ]
+    def add(self, band: str, apart_codes: list[str], count: int) -> None:
+        if band in self.bands:
+            self.bands[band] += count
+        for code in apart_codes:
+            self.apart_counts[code] += count
 
-
-def _band_and_apart(row: dict, apart: tuple[str, ...]) -> tuple[str, tuple[str, ...], int]:
-    """A row's entry for `_band_counts`: one case, or `n` stored deadlines the database counted together."""
-    return row["band"], tuple(code for code in apart if row[code]), row.get("n", 1)
-
-
-def _grouped(rows: list[dict], key, label, apart: tuple[str, ...] = ()) -> list[dict]:
-    groups: dict = {}
-    for row in rows:
-        group_key = key(row)
-        if group_key not in groups:  # the label (a translation, a name) once per group, not once per row
-            groups[group_key] = (label(row), [])
-        groups[group_key][1].append(_band_and_apart(row, apart))
-    return sorted(
-        (
-            {"key": group_key, "label": text, **_band_counts(bands, apart)}
-            for group_key, (text, bands) in groups.items()
-        ),
-        key=lambda row: row["label"],
-    )
+    def row(self) -> dict:
+        """The count per band, the total, and the shares on time and very late; then the counts apart."""
+        row = dict(self.bands)
+        row["total"] = sum(self.bands.values())
+        row["on_time_share"] = share(row["on_time"], row["total"])
+        row["late_over_3_weeks_share"] = share(row["late_over_3_weeks"], row["total"])
+        row.update(self.apart_counts)
+        return row
 
 
 def _consultant_label(row: dict) -> str:
@@ -681,6 +655,62 @@ def _consultant_label(row: dict) -> str:
         return str(_("Ikke fordelt"))
     name = f"{row['consultant__first_name']} {row['consultant__last_name']}".strip()
     return f"{name} ({row['consultant__username']})" if name else row["consultant__username"]
+
+
+# A punctuality table's breakdowns: (dimension, the row's key for it, the group's label from its first row).
+_BREAKDOWNS = (
+    ("team", lambda r: r["team_id"], lambda r: r["team__name"] or str(_("Uden team"))),
+    ("consultant", lambda r: r["consultant_id"], _consultant_label),
+    (
+        "category",
+        lambda r: r["category"],
+        lambda r: str(Category(r["category"]).label) if r["category"] else str(_("Ikke visiteret")),
+    ),
+)
+
+
+def _punctuality_table(period: Period, rows, due_month, apart: tuple[str, ...] = ()) -> dict:
+    """One kind's punctuality table from its rows, each a case or `n` stored deadlines the database counted
+    together (with its band, its apart flags and the case's _BREAKDOWN_COLUMNS): the counts in all, by month
+    of the deadline (`due_month(row)`, a date in it), and by team, consultant and category. Each row is read
+    once (a department's year is tens of thousands of cases; this runs on every report page)."""
+    total = _Tally(apart)
+    by_month: dict[tuple[int, int], _Tally] = {}
+    groups: dict[str, dict] = {dimension: {} for dimension, _key, _label in _BREAKDOWNS}
+    for row in rows:
+        band, count = row["band"], row.get("n", 1)
+        codes = [code for code in apart if row[code]]
+        total.add(band, codes, count)
+        due = due_month(row)
+        month = by_month.get((due.year, due.month))
+        if month is None:
+            month = by_month[(due.year, due.month)] = _Tally(apart)
+        month.add(band, codes, count)
+        for dimension, key, label in _BREAKDOWNS:
+            of_dimension = groups[dimension]
+            group_key = key(row)
+            if group_key not in of_dimension:  # the label (a translation, a name) once per group
+                of_dimension[group_key] = (label(row), _Tally(apart))
+            of_dimension[group_key][1].add(band, codes, count)
+    empty = _Tally(apart)
+    return {
+        **total.row(),
+        "apart": apart,
+        "months": [
+            {"period": month, **by_month.get((month.start.year, month.start.month), empty).row()}
+            for month in period.months()
+        ],
+        **{
+            dimension: sorted(
+                (
+                    {"key": group_key, "label": text, **tally.row()}
+                    for group_key, (text, tally) in groups[dimension].items()
+                ),
+                key=lambda group: group["label"],
+            )
+            for dimension in groups
+        },
+    }
 
 
 def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -> dict:
@@ -703,23 +733,17 @@ def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -
                 "band", *flags, "first_absence_day", *_BREAKDOWN_COLUMNS
             )
         )
-        months = _months(
-            period,
-            ((row["first_absence_day"] + kind.due, _band_and_apart(row, kind.apart)) for row in rows),
-            kind.apart,
-        )
         result[kind.code] = {
             "label": kind.label,
-            **_band_counts((_band_and_apart(row, kind.apart) for row in rows), kind.apart),
-            "apart": kind.apart,
-            "months": months,
-            **_breakdowns(rows, kind.apart),
+            **_punctuality_table(
+                period, rows, lambda row, due=kind.due: row["first_absence_day"] + due, kind.apart
+            ),
         }
     result.update(stored_punctuality_figures(cases, period, today))
     return result
 
 
-# The case columns a punctuality row carries for `_breakdowns` (by team, consultant and category).
+# The case columns a punctuality row carries for its breakdowns (_BREAKDOWNS: team, consultant, category).
 _BREAKDOWN_COLUMNS = (
     "team_id",
     "team__name",
@@ -729,22 +753,6 @@ _BREAKDOWN_COLUMNS = (
     "consultant__username",
     "category",
 )
-
-
-def _breakdowns(rows: list[dict], apart: tuple[str, ...] = ()) -> dict:
-    """A punctuality table's breakdowns by team, consultant and visitation category."""
-    return {
-        "team": _grouped(
-            rows, lambda r: r["team_id"], lambda r: r["team__name"] or str(_("Uden team")), apart
-        ),
-        "consultant": _grouped(rows, lambda r: r["consultant_id"], _consultant_label, apart),
-        "category": _grouped(
-            rows,
-            lambda r: r["category"],
-            lambda r: str(Category(r["category"]).label) if r["category"] else str(_("Ikke visiteret")),
-            apart,
-        ),
-    }
 
 
 # The other legal deadlines, counted from their stored rows (cases.CaseDeadline, issue 18): each kind's rows
@@ -807,16 +815,11 @@ def stored_punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.
     by_kind: dict[str, list[dict]] = {kind: [] for kind in STORED_PUNCTUALITY_KINDS}
     for row in rows:
         by_kind[row["deadline_kind"]].append(row)
-    result = {}
-    for kind, of_kind in by_kind.items():
-        result[kind] = {
-            "label": deadlines.kind_label(kind),
-            **_band_counts(_band_and_apart(row, ()) for row in of_kind),
-            "apart": (),
-            "months": _months(period, ((row["month"], _band_and_apart(row, ())) for row in of_kind)),
-            **_breakdowns(of_kind),
-        }
-    return result
+    by_month = itemgetter("month")
+    return {
+        kind: {"label": deadlines.kind_label(kind), **_punctuality_table(period, of_kind, by_month)}
+        for kind, of_kind in by_kind.items()
+    }
 
 
 def punctuality_json(figures: dict) -> dict:

@@ -14,6 +14,9 @@ def _rounded(value, decimals: int) -> Decimal:
 def format_number(value, decimals: int = 0) -> str:
     if value is None:
         return DASH
+    if type(value) is int and not decimals and -1000 < value < 1000:
+        # What number_format gives, without its locale look-ups: the report page prints thousands of counts.
+        return str(value)
     return number_format(_rounded(value, decimals), decimals, force_grouping=True)
 
 
