@@ -29,7 +29,7 @@ def number(value, decimals=0) -> str:
 
 @register.filter
 def band_counts(row: dict) -> list[str]:
-    """A punctuality table row's counts per band and in all, formatted: one filter call for the row's cells."""
+    """A punctuality table row's counts per band and in all, formatted: one filter call for its cells."""
     return [format_number(row[band]) for band in PUNCTUALITY_BANDS] + [format_number(row["total"])]
 
 
