@@ -669,11 +669,17 @@ _BREAKDOWNS = (
 )
 
 
-def _punctuality_table(period: Period, rows, due_month, apart: tuple[str, ...] = ()) -> dict:
-    """One kind's punctuality table from its rows, each a case or `n` stored deadlines the database counted
-    together (with its band, its apart flags and the case's _BREAKDOWN_COLUMNS): the counts in all, by month
-    of the deadline (`due_month(row)`, a date in it), and by team, consultant and category. Each row is read
-    once (a department's year is tens of thousands of cases; this runs on every report page)."""
+def _punctuality_table(period: Period, rows, due_month=None, apart: tuple[str, ...] = ()) -> dict:
+    """One kind's punctuality table from its rows, each a case or `n` deadlines the database counted together
+    (with its band, its apart flags and the case's _BREAKDOWN_COLUMNS): the counts in all, by month of the
+    deadline (`due_month(row)`, a date in it), and by team, consultant and category. Each row is read once (a
+    department's year is tens of thousands of cases; this runs on every report page). Without `due_month`,
+    the counts in all only (the rows carry no more: the milestone report's JSON)."""
+    if due_month is None:
+        total = _Tally(apart)
+        for row in rows:
+            total.add(row["band"], [code for code in apart if row[code]], row["n"])
+        return {**total.row(), "apart": apart}
     total = _Tally(apart)
     by_month: dict[tuple[int, int], _Tally] = {}
     groups: dict[str, dict] = {dimension: {} for dimension, _key, _label in _BREAKDOWNS}
@@ -713,11 +719,14 @@ def _punctuality_table(period: Period, rows, due_month, apart: tuple[str, ...] =
     }
 
 
-def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -> dict:
+def punctuality_figures(
+    cases: QuerySet[Case], period: Period, today: dt.date, *, breakdowns: bool = True
+) -> dict:
     """Per deadline kind, the deadlines that fell in the period (D + due in it): met on time, late by up to
-    3 weeks, late by more, not met past the deadline, not yet due; in all, by month of the deadline, by team,
-    consultant and visitation category. One query per kind: the database puts each case in its band (the
-    same conditions the drill-down selects by), the breakdowns are counted here."""
+    3 weeks, late by more, not met past the deadline, not yet due; in all, and (`breakdowns`, the report page)
+    by month of the deadline, by team, consultant and visitation category. One query per kind: the database
+    puts each case in its band (the same conditions the drill-down selects by); without breakdowns it counts
+    the bands too, with them the breakdowns are counted here."""
     result = {}
     for kind in PUNCTUALITY_KINDS:
         band = CaseWhen(
@@ -728,18 +737,20 @@ def punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -
             code: CaseWhen(When(condition, then=Value(True)), default=Value(False))
             for code, condition in kind.apart_conditions().items()
         }
-        rows = list(
-            _fenced(kind.cases(cases, period).annotate(band=band, **flags)).values(
-                "band", *flags, "first_absence_day", *_BREAKDOWN_COLUMNS
+        rows = _fenced(kind.cases(cases, period).annotate(band=band, **flags))
+        if breakdowns:
+            table = _punctuality_table(
+                period,
+                rows.values("band", *flags, "first_absence_day", *_BREAKDOWN_COLUMNS),
+                lambda row, due=kind.due: row["first_absence_day"] + due,
+                kind.apart,
             )
-        )
-        result[kind.code] = {
-            "label": kind.label,
-            **_punctuality_table(
-                period, rows, lambda row, due=kind.due: row["first_absence_day"] + due, kind.apart
-            ),
-        }
-    result.update(stored_punctuality_figures(cases, period, today))
+        else:
+            table = _punctuality_table(
+                period, rows.values("band", *flags).annotate(n=Count("*")), apart=kind.apart
+            )
+        result[kind.code] = {"label": kind.label, **table}
+    result.update(stored_punctuality_figures(cases, period, today, breakdowns=breakdowns))
     return result
 
 
@@ -791,10 +802,13 @@ def stored_deadlines_in(cases: QuerySet[Case], period: Period, kind: str) -> Que
     ).annotate(lateness=_LATENESS)
 
 
-def stored_punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.date) -> dict:
+def stored_punctuality_figures(
+    cases: QuerySet[Case], period: Period, today: dt.date, *, breakdowns: bool = True
+) -> dict:
     """`punctuality_figures` for the other deadline kinds, from the stored deadline rows: one query for all
-    kinds, the database putting each row in its band and counting the rows of each kind, band, month, team,
-    consultant and category (a department's year is tens of thousands of rows, but some thousand groups)."""
+    kinds, the database putting each row in its band and counting the rows of each kind and band, and (with
+    `breakdowns`) month, team, consultant and category (a department's year is tens of thousands of rows, but
+    some thousand groups)."""
     band = CaseWhen(
         *(When(condition, then=Value(code)) for code, condition in stored_punctuality_bands(today).items()),
         default=Value(""),
@@ -802,20 +816,23 @@ def stored_punctuality_figures(cases: QuerySet[Case], period: Period, today: dt.
     # From the cases, joined to their deadline rows once (the annotations reuse the filter's join): starting
     # from the deadline rows with `case__in=cases` made PostgreSQL join the visible cases to a scan of every
     # case for the team and consultant columns (820 ms at 1M, docs/benchmarks.md).
-    rows = list(
+    in_bands = (
         cases.filter(deadlines__kind__in=STORED_PUNCTUALITY_KINDS, deadlines__due_on__range=period.as_range())
         .annotate(
             deadline_kind=F("deadlines__kind"), due_on=F("deadlines__due_on"), done_on=F("deadlines__done_on")
         )
         .annotate(lateness=_LATENESS, band=band)
-        .values("deadline_kind", "band", *_BREAKDOWN_COLUMNS, month=TruncMonth("due_on"))
+    )
+    split = {"month": TruncMonth("due_on")} if breakdowns else {}
+    rows = list(
+        in_bands.values("deadline_kind", "band", *(_BREAKDOWN_COLUMNS if breakdowns else ()), **split)
         .annotate(n=Count("*"))
         .order_by()
     )
     by_kind: dict[str, list[dict]] = {kind: [] for kind in STORED_PUNCTUALITY_KINDS}
     for row in rows:
         by_kind[row["deadline_kind"]].append(row)
-    by_month = itemgetter("month")
+    by_month = itemgetter("month") if breakdowns else None
     return {
         kind: {"label": deadlines.kind_label(kind), **_punctuality_table(period, of_kind, by_month)}
         for kind, of_kind in by_kind.items()
@@ -903,7 +920,9 @@ def milestone_report(cases: QuerySet[Case], period: Period, today: dt.date | Non
         "week13_measure": week13,
         "duration": duration,
         # Added by issue 18 (the keys above are unchanged: other tools read them).
-        "punctuality": punctuality_json(punctuality_figures(cases, period, today or timezone.localdate())),
+        "punctuality": punctuality_json(
+            punctuality_figures(cases, period, today or timezone.localdate(), breakdowns=False)
+        ),
         "complaints": complaints_figures(cases, period, today or timezone.localdate()),
     }
 

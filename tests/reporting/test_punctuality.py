@@ -217,6 +217,20 @@ def test_the_json_has_the_new_key_after_the_existing_ones(march_with_grounds):
     assert "late_for_condition" not in report["punctuality"]["week13_measure"]
 
 
+def test_the_json_counted_in_the_database_equals_the_page_counted_by_group(
+    march_with_grounds, reassessments_in_march, team
+):
+    """The milestone report (no breakdowns) lets the database count the bands; the page counts its groups."""
+    for day in (20, 22, 24):  # three more on time: one group of the database's count, not one row each
+        first_meeting(50, dt.date(2018, 1, day), team=team)
+    today = dt.date(2018, 6, 1)
+    page = figures.punctuality_json(figures.punctuality_figures(report_cases(), MARCH, today=today))
+    report = figures.milestone_report(report_cases(), MARCH, today=today)
+    assert report["punctuality"] == page
+    assert page["first_meeting"]["on_time"] == 3 and page["first_meeting"]["late_for_condition"] == 2
+    assert page["reassessment"]["total"] == 4
+
+
 def test_the_report_page_and_the_export_show_it_with_its_definition(client, leader, march_with_grounds):
     client.force_login(leader)
     period = {"start": "2018-03-01", "end": "2018-03-31"}
