@@ -147,23 +147,30 @@ def test_team_filter(client, leader, march_2018, other_team):
     assert figure(one_team, "workplace_denominator") == "1"
 
 
-def test_page_query_count_does_not_grow_with_cases(client, leader, march_2018, django_assert_num_queries):
+def test_page_query_count_does_not_grow_with_cases(
+    client, leader, consultant, march_2018, django_assert_num_queries
+):
     client.force_login(leader)
     period = {"start": "2017-10-01", "end": "2018-04-30"}  # seven months: the monthly breakdown is in SQL
+    # A consultant's case in the punctuality tables, so that their groups are named (an empty set of names
+    # asks the database nothing).
+    own = CaseFactory(team=leader.staff.team, consultant=consultant, first_absence_day=dt.date(2018, 1, 10))
+    ConversationFactory(case=own)
     # 1 session, 2 user, 3 roles, 4 leader's staff member (case visibility, shared with the case pages),
     # 5 milestones, 6-7 workplace (counts by month, exceptions), 8 exception reasons' labels, 9 week 13,
     # 10-12 duration (counts, closing reasons, sorted lengths for the median), 13-14 one caseworker (counts,
     # handovers), 15 survival values, 16 caseload, 17-18 flow (waiting, intake), 19 offers, 20-22
-    # punctuality (one per target counted from D, one for every stored deadline kind), 23-24 complaints
-    # (received, decided), 25 leader's department, 26-27 filter choices (teams, consultants)
-    with django_assert_num_queries(27):
+    # punctuality (one per target counted from D, one for every stored deadline kind), 23-24 the names of
+    # its teams and consultants, 25 complaints, 26 leader's department, 27-28 filter choices (teams,
+    # consultants)
+    with django_assert_num_queries(28):
         assert client.get(reverse("reporting:dashboard"), period).status_code == 200
     for day in range(20):
         case = CaseFactory(
             team=leader.staff.team, first_absence_day=dt.date(2018, 1, 1) + dt.timedelta(days=day)
         )
         ConversationFactory(case=case)
-    with django_assert_num_queries(27):
+    with django_assert_num_queries(28):
         assert (
             client.get(reverse("reporting:dashboard"), {**period, "start": "2016-01-01"}).status_code == 200
         )
