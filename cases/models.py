@@ -308,6 +308,12 @@ class Case(models.Model):
             ),
             # Reports: cases by first day of absence (week-13 denominator, period filters).
             models.Index(fields=["first_absence_day"], name="case_by_first_absence_day"),
+            # Reports: a department's cases with an employer (the first-conversation figures, their
+            # exceptions, punctuality and survival). Without it PostgreSQL ANDed the team index with a bitmap
+            # of the employer index over every employed case in the country: 30-50 ms a statement at 1M.
+            models.Index(
+                fields=["team"], name="case_employed_by_team", condition=models.Q(employer__isnull=False)
+            ),
         ]
 
     def __str__(self):
