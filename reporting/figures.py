@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from operator import itemgetter
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -659,46 +658,44 @@ _BREAKDOWNS = (("team", "team_id"), ("consultant", "consultant_id"), ("category"
 _BREAKDOWN_COLUMNS = tuple(column for _dimension, column in _BREAKDOWNS)
 
 
-def _punctuality_table(period: Period, rows, due_month=None, apart: tuple[str, ...] = ()) -> dict:
-    """One kind's punctuality table from its rows, each a case or `n` deadlines the database counted together
-    (with its band, its apart flags and the case's _BREAKDOWN_COLUMNS): the counts in all, by month of the
-    deadline (`due_month(row)`, a date in it), and by team, consultant and category. Each row is read once (a
-    department's year is tens of thousands of cases; this runs on every report page). Without `due_month`,
-    the counts in all only (the rows carry no more: the milestone report's JSON)."""
-    if due_month is None:
-        total = _Tally(apart)
-        for row in rows:
-            total.add(row["band"], [code for code in apart if row[code]], row["n"])
-        return {**total.row(), "apart": apart}
+def _punctuality_table(period: Period, groups, *, breakdowns: bool, apart: tuple[str, ...] = ()) -> dict:
+    """One kind's punctuality table from the database's groups of deadlines, each with its band, its apart
+    flags and its count `n` — and, for the `breakdowns`, the month of the deadline (a date in it) and the
+    case's _BREAKDOWN_COLUMNS: the counts in all, by month, and by team, consultant and category. Each group
+    is read once (a department's year is some thousand groups; this runs on every report page)."""
     total = _Tally(apart)
     by_month: dict[tuple[int, int], _Tally] = {}
-    groups: dict[str, dict] = {dimension: {} for dimension, _column in _BREAKDOWNS}
-    for row in rows:
-        band, count = row["band"], row.get("n", 1)
-        codes = [code for code in apart if row[code]]
+    by_dimension: dict[str, dict] = {dimension: {} for dimension, _column in _BREAKDOWNS}
+    for group in groups:
+        band, count = group["band"], group["n"]
+        codes = [code for code in apart if group[code]]
         total.add(band, codes, count)
-        due = due_month(row)
-        month = by_month.get((due.year, due.month))
-        if month is None:
-            month = by_month[(due.year, due.month)] = _Tally(apart)
-        month.add(band, codes, count)
+        if not breakdowns:
+            continue
+        month = group["month"]
+        tally = by_month.get((month.year, month.month))
+        if tally is None:
+            tally = by_month[(month.year, month.month)] = _Tally(apart)
+        tally.add(band, codes, count)
         for dimension, column in _BREAKDOWNS:
-            of_dimension = groups[dimension]
-            tally = of_dimension.get(row[column])
+            of_dimension = by_dimension[dimension]
+            tally = of_dimension.get(group[column])
             if tally is None:
-                tally = of_dimension[row[column]] = _Tally(apart)
+                tally = of_dimension[group[column]] = _Tally(apart)
             tally.add(band, codes, count)
+    table = {**total.row(), "apart": apart}
+    if not breakdowns:
+        return table
     empty = _Tally(apart)
     return {
-        **total.row(),
-        "apart": apart,
+        **table,
         "months": [
             {"period": month, **by_month.get((month.start.year, month.start.month), empty).row()}
             for month in period.months()
         ],
         **{
             dimension: [{"key": key, **tally.row()} for key, tally in of_dimension.items()]
-            for dimension, of_dimension in groups.items()
+            for dimension, of_dimension in by_dimension.items()
         },
     }
 
@@ -739,8 +736,8 @@ def punctuality_figures(
     """Per deadline kind, the deadlines that fell in the period (D + due in it): met on time, late by up to
     3 weeks, late by more, not met past the deadline, not yet due; in all, and (`breakdowns`, the report page)
     by month of the deadline, by team, consultant and visitation category. One query per kind: the database
-    puts each case in its band (the same conditions the drill-down selects by); without breakdowns it counts
-    the bands too, with them the breakdowns are counted here."""
+    puts each case in its band (the same conditions the drill-down selects by) and counts the cases of each
+    band (and month, team, consultant and category); the tables are summed up here."""
     result = {}
     for kind in PUNCTUALITY_KINDS:
         band = CaseWhen(
@@ -752,17 +749,12 @@ def punctuality_figures(
             for code, condition in kind.apart_conditions().items()
         }
         rows = _fenced(kind.cases(cases, period).annotate(band=band, **flags))
-        if breakdowns:
-            table = _punctuality_table(
-                period,
-                rows.values("band", *flags, "first_absence_day", *_BREAKDOWN_COLUMNS),
-                lambda row, due=kind.due: row["first_absence_day"] + due,
-                kind.apart,
-            )
-        else:
-            table = _punctuality_table(
-                period, rows.values("band", *flags).annotate(n=Count("*")), apart=kind.apart
-            )
+        due = ExpressionWrapper(F("first_absence_day") + kind.due, output_field=DateField())
+        split = {"month": TruncMonth(due)} if breakdowns else {}
+        groups = rows.values("band", *flags, *(_BREAKDOWN_COLUMNS if breakdowns else ()), **split).annotate(
+            n=Count("*")
+        )
+        table = _punctuality_table(period, groups, breakdowns=breakdowns, apart=kind.apart)
         result[kind.code] = {"label": kind.label, **table}
     result.update(stored_punctuality_figures(cases, period, today, breakdowns=breakdowns))
     if breakdowns:
@@ -836,9 +828,11 @@ def stored_punctuality_figures(
     by_kind: dict[str, list[dict]] = {kind: [] for kind in STORED_PUNCTUALITY_KINDS}
     for row in rows:
         by_kind[row["deadline_kind"]].append(row)
-    by_month = itemgetter("month") if breakdowns else None
     return {
-        kind: {"label": deadlines.kind_label(kind), **_punctuality_table(period, of_kind, by_month)}
+        kind: {
+            "label": deadlines.kind_label(kind),
+            **_punctuality_table(period, of_kind, breakdowns=breakdowns),
+        }
         for kind, of_kind in by_kind.items()
     }
 
