@@ -631,7 +631,6 @@ class _Tally:
     """The counts of one row of a punctuality table: per band, and the counts shown apart."""
 
     def __init__(self, apart: tuple[str, ...]):
-        self.apart = apart
         self.bands = dict.fromkeys(PUNCTUALITY_BANDS, 0)
         self.apart_counts = dict.fromkeys(apart, 0)
 
@@ -748,12 +747,11 @@ def punctuality_figures(
             code: CaseWhen(When(condition, then=Value(True)), default=Value(False))
             for code, condition in kind.apart_conditions().items()
         }
-        rows = _fenced(kind.cases(cases, period).annotate(band=band, **flags))
+        in_bands = _fenced(kind.cases(cases, period).annotate(band=band, **flags))
         due = ExpressionWrapper(F("first_absence_day") + kind.due, output_field=DateField())
         split = {"month": TruncMonth(due)} if breakdowns else {}
-        groups = rows.values("band", *flags, *(_BREAKDOWN_COLUMNS if breakdowns else ()), **split).annotate(
-            n=Count("*")
-        )
+        columns = _BREAKDOWN_COLUMNS if breakdowns else ()
+        groups = in_bands.values("band", *flags, *columns, **split).annotate(n=Count("*"))
         table = _punctuality_table(period, groups, breakdowns=breakdowns, apart=kind.apart)
         result[kind.code] = {"label": kind.label, **table}
     result.update(stored_punctuality_figures(cases, period, today, breakdowns=breakdowns))
