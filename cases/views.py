@@ -180,12 +180,12 @@ def detail(request, uuid):
     deadlines = case_deadlines_stored(case=case)
     # The later follow-ups already held (one every four weeks: a long case has dozens) are summed up under the
     # table instead of a row each; the open one stays in it.
-    held_follow_ups = [d for d in deadlines if d.kind == NEXT_FOLLOW_UP and d.is_done]
-    rows = [
-        {"deadline": d, "state": d.state(today), "days_left": d.days_left(today)}
-        for d in deadlines
-        if d not in held_follow_ups
-    ]
+    held_follow_ups, rows = [], []
+    for d in deadlines:
+        if d.kind == NEXT_FOLLOW_UP and d.is_done:
+            held_follow_ups.append(d)
+        else:
+            rows.append({"deadline": d, "state": d.state(today), "days_left": d.days_left(today)})
     # Newest first; conversations are listed once, in the case work's own table, not again here.
     events = case.events.exclude(kind="conversation").select_related("actor").order_by("-occurred_at", "-id")
     return render(

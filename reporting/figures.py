@@ -818,11 +818,8 @@ def stored_punctuality_figures(
         .annotate(lateness=_LATENESS, band=band)
     )
     split = {"month": TruncMonth("due_on")} if breakdowns else {}
-    rows = list(
-        in_bands.values("deadline_kind", "band", *(_BREAKDOWN_COLUMNS if breakdowns else ()), **split)
-        .annotate(n=Count("*"))
-        .order_by()
-    )
+    columns = _BREAKDOWN_COLUMNS if breakdowns else ()
+    rows = list(in_bands.values("deadline_kind", "band", *columns, **split).annotate(n=Count("*")).order_by())
     by_kind: dict[str, list[dict]] = {kind: [] for kind in STORED_PUNCTUALITY_KINDS}
     for row in rows:
         by_kind[row["deadline_kind"]].append(row)
